@@ -1,0 +1,5 @@
+pub mod aws;
+pub mod model;
+pub mod net;
+pub mod scenario;
+pub mod suggest;

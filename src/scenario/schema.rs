@@ -1,0 +1,421 @@
+//! The scenario file format (SPEC §6) as serde types.
+//!
+//! Every struct denies unknown fields (a typo must not pass silently). Values that need
+//! checking after parsing (names, CIDRs, ports, ids) are kept as [`Spanned`] text so the
+//! loader can point at them with `path:line:col`.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A scalar read as text whatever its YAML type (`22`, `"22"`, `true`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A scalar or a list of scalars (a `state` goal's value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StateValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for StateValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StateValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value or a list of values")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StateValue, E> {
+                Ok(StateValue::One(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StateValue, E> {
+                Ok(StateValue::One(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StateValue, E> {
+                Ok(StateValue::One(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<StateValue, E> {
+                Ok(StateValue::One(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<StateValue, E> {
+                Ok(StateValue::One(String::new()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StateValue, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Scalar(s)) = seq.next_element::<Scalar>()? {
+                    out.push(s);
+                }
+                Ok(StateValue::Many(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+pub type Text = Spanned<String>;
+pub type Sc = Spanned<Scalar>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioDoc {
+    /// Unique, kebab-case.
+    pub id: Text,
+    pub title: Text,
+    /// security-groups | network-acls | connection-tracking | key-pairs | iam-roles |
+    /// tenancy | instance-access | patching
+    pub topic: Text,
+    /// 1..5
+    pub difficulty: Spanned<i64>,
+    pub brief: Text,
+    #[serde(default)]
+    pub world: WorldDoc,
+    #[serde(default)]
+    pub goals: Vec<GoalDoc>,
+    #[serde(default)]
+    pub hints: Vec<Text>,
+    #[serde(default)]
+    pub solution: Vec<Text>,
+    #[serde(default)]
+    pub debrief: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorldDoc {
+    /// 12 digits; default 123456789012.
+    #[serde(default)]
+    pub account: Option<Sc>,
+    #[serde(default)]
+    pub region: Option<Text>,
+    #[serde(default)]
+    pub vpcs: Vec<VpcDoc>,
+    #[serde(default)]
+    pub subnets: Vec<SubnetDoc>,
+    #[serde(default)]
+    pub network_acls: Vec<AclDoc>,
+    #[serde(default)]
+    pub security_groups: Vec<GroupDoc>,
+    #[serde(default)]
+    pub instances: Vec<InstanceDoc>,
+    #[serde(default)]
+    pub hosts: Vec<HostDoc>,
+    #[serde(default)]
+    pub key_pairs: Vec<KeyPairDoc>,
+    #[serde(default)]
+    pub images: Vec<ImageDoc>,
+    #[serde(default)]
+    pub iam: IamDoc,
+    #[serde(default)]
+    pub connections: Vec<ConnectionDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcDoc {
+    pub name: Text,
+    #[serde(default)]
+    pub id: Option<Text>,
+    pub cidr: Text,
+    /// An internet gateway is attached.
+    #[serde(default)]
+    pub internet_gateway: bool,
+    /// default | dedicated
+    #[serde(default)]
+    pub tenancy: Option<Text>,
+    /// The Region's default VPC (revoking a missing rule succeeds there).
+    #[serde(default)]
+    pub default: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetDoc {
+    pub name: Text,
+    #[serde(default)]
+    pub id: Option<Text>,
+    pub vpc: Text,
+    pub cidr: Text,
+    /// igw | nat | none (default none)
+    #[serde(default)]
+    pub route_internet: Option<Text>,
+    #[serde(default)]
+    pub availability_zone: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclDoc {
+    pub name: Text,
+    #[serde(default)]
+    pub id: Option<Text>,
+    pub vpc: Text,
+    /// This is the VPC's default ACL (it gets every subnet not given another).
+    #[serde(default)]
+    pub default: bool,
+    #[serde(default)]
+    pub subnets: Vec<Text>,
+    #[serde(default)]
+    pub ingress: Vec<AclEntryDoc>,
+    #[serde(default)]
+    pub egress: Vec<AclEntryDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclEntryDoc {
+    /// 1..32766
+    pub rule: Spanned<i64>,
+    /// allow | deny
+    pub action: Text,
+    pub protocol: Sc,
+    #[serde(default)]
+    pub ports: Option<Sc>,
+    pub cidr: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupDoc {
+    pub name: Text,
+    #[serde(default)]
+    pub id: Option<Text>,
+    pub vpc: Text,
+    #[serde(default)]
+    pub description: Option<Text>,
+    #[serde(default)]
+    pub ingress: Vec<RuleDoc>,
+    /// Absent: AWS's default outbound allow-all; `[]`: none.
+    #[serde(default)]
+    pub egress: Option<Vec<RuleDoc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDoc {
+    pub protocol: Sc,
+    #[serde(default)]
+    pub ports: Option<Sc>,
+    #[serde(default)]
+    pub cidr: Option<Text>,
+    #[serde(default)]
+    pub group: Option<Text>,
+    #[serde(default)]
+    pub prefix_list: Option<Text>,
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// `sgr-…`; derived when absent.
+    #[serde(default)]
+    pub id: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceDoc {
+    pub name: Text,
+    #[serde(default)]
+    pub id: Option<Text>,
+    pub subnet: Text,
+    #[serde(default)]
+    pub private_ip: Option<Text>,
+    #[serde(default)]
+    pub public_ip: Option<Text>,
+    /// Names or ids; absent: the VPC's default group.
+    #[serde(default)]
+    pub security_groups: Option<Vec<Text>>,
+    #[serde(default)]
+    pub key_name: Option<Text>,
+    #[serde(default)]
+    pub iam_instance_profile: Option<Text>,
+    #[serde(default)]
+    pub instance_type: Option<Text>,
+    #[serde(default)]
+    pub image_id: Option<Text>,
+    /// default | dedicated | host
+    #[serde(default)]
+    pub tenancy: Option<Text>,
+    /// linux | windows
+    #[serde(default)]
+    pub platform: Option<Text>,
+    /// running | stopped
+    #[serde(default)]
+    pub state: Option<Text>,
+    /// ebs | instance-store
+    #[serde(default)]
+    pub root_device: Option<Text>,
+    /// optional | required
+    #[serde(default)]
+    pub http_tokens: Option<Text>,
+    #[serde(default)]
+    pub ssm_agent: Option<bool>,
+    #[serde(default)]
+    pub user_data: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostDoc {
+    pub name: Text,
+    pub cidr: Text,
+    /// linux | windows: decides its ephemeral ports.
+    #[serde(default)]
+    pub os: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyPairDoc {
+    pub name: Text,
+    /// rsa | ed25519
+    #[serde(default, rename = "type")]
+    pub key_type: Option<Text>,
+    #[serde(default)]
+    pub public_key: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageDoc {
+    pub id: Text,
+    #[serde(default)]
+    pub name: Option<Text>,
+    /// linux | windows
+    #[serde(default)]
+    pub platform: Option<Text>,
+    /// ebs | instance-store
+    #[serde(default)]
+    pub root_device: Option<Text>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamDoc {
+    #[serde(default)]
+    pub policies: Vec<PolicyDoc>,
+    #[serde(default)]
+    pub roles: Vec<RoleDoc>,
+    #[serde(default)]
+    pub instance_profiles: Vec<ProfileDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDoc {
+    pub name: Text,
+    pub document: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDoc {
+    pub name: Text,
+    #[serde(default)]
+    pub trust: Vec<Text>,
+    #[serde(default)]
+    pub policies: Vec<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileDoc {
+    pub name: Text,
+    #[serde(default)]
+    pub role: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionDoc {
+    pub id: Text,
+    pub from: Text,
+    pub to: Text,
+    pub protocol: Sc,
+    #[serde(default)]
+    pub ports: Option<Sc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalDoc {
+    pub id: Text,
+    pub text: Text,
+    #[serde(default)]
+    pub flow: Option<FlowDoc>,
+    #[serde(default)]
+    pub exposure: Option<ExposureDoc>,
+    #[serde(default)]
+    pub allow_only: Option<Vec<AllowDoc>>,
+    #[serde(default)]
+    pub connection: Option<Text>,
+    #[serde(default)]
+    pub iam: Option<IamGoalDoc>,
+    #[serde(default)]
+    pub state: Option<BTreeMap<String, Spanned<StateValue>>>,
+    /// allow | deny (flow, iam), alive | dropped (connection), true | false (state)
+    #[serde(default)]
+    pub expect: Option<Sc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowDoc {
+    pub from: Text,
+    pub to: Text,
+    pub protocol: Sc,
+    #[serde(default)]
+    pub ports: Option<Sc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExposureDoc {
+    pub to: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowDoc {
+    pub protocol: Sc,
+    #[serde(default)]
+    pub ports: Option<Sc>,
+    pub from: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamGoalDoc {
+    pub instance: Text,
+    pub action: Text,
+    pub resource: Text,
+}
