@@ -1,5 +1,12 @@
 pub mod aws;
+pub mod iam;
+pub mod lint;
+pub mod bank;
+pub mod cli;
 pub mod model;
 pub mod net;
+pub mod quiz;
+pub mod render;
 pub mod scenario;
+pub mod session;
 pub mod suggest;

@@ -96,6 +96,9 @@ pub struct Hop {
     /// The matching rule in the API's shape, or null.
     pub rule: Option<Value>,
     pub reason: String,
+    /// Part of the reply path.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub reply: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -126,10 +129,13 @@ pub struct FlowResult {
     /// outside every VPC).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tracked: Option<bool>,
+    /// The packet the hops trace.
+    #[serde(skip)]
+    pub packet: Packet,
 }
 
 /// A concrete packet (request direction).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Packet {
     pub src: u32,
     pub dst: u32,
@@ -216,6 +222,7 @@ fn fixed(component: Component, id: &str, direction: Option<Direction>, allow: bo
         verdict: if allow { HopVerdict::Allow } else { HopVerdict::Deny },
         rule: None,
         reason,
+        reply: false,
     })
 }
 
@@ -545,7 +552,7 @@ impl<'c> Compiled<'c> {
     }
 
     /// Every rule of the groups in one direction, with its group id.
-    fn rules_of<'g>(&'g self, groups: &'g [String], egress: bool) -> impl Iterator<Item = (&'g str, &'g SgRule)> + 'g {
+    pub(crate) fn rules_of<'g>(&'g self, groups: &'g [String], egress: bool) -> impl Iterator<Item = (&'g str, &'g SgRule)> + 'g {
         groups.iter().filter_map(|g| self.account.group(g)).flat_map(move |g| {
             let rules = if egress { &g.egress } else { &g.ingress };
             rules.iter().map(move |r| (g.id.as_str(), r))
@@ -553,7 +560,7 @@ impl<'c> Compiled<'c> {
     }
 
     /// The ACL entry that decides a packet (first match by number), or None for `*`.
-    fn acl_match<'n>(&self, acl: &'n NetworkAcl, egress: bool, addr: u32, proto: u8, port: u16) -> Option<&'n AclEntry> {
+    pub(crate) fn acl_match<'n>(&self, acl: &'n NetworkAcl, egress: bool, addr: u32, proto: u8, port: u16) -> Option<&'n AclEntry> {
         let mut entries: Vec<&AclEntry> = acl.direction(egress).collect();
         entries.sort_by_key(|e| e.rule_number);
         entries.into_iter().find(|e| {
@@ -575,7 +582,7 @@ fn covers_everyone(r: &SgRule) -> bool {
     matches!(&r.peer, Peer::Cidr(n) if n.prefix_len() == 0)
 }
 
-fn rule_matches(c: &Compiled<'_>, r: &SgRule, addr: u32, proto: u8, port: u16) -> bool {
+pub(crate) fn rule_matches(c: &Compiled<'_>, r: &SgRule, addr: u32, proto: u8, port: u16) -> bool {
     super::types::service_set(r.protocol, r.ports).contains((proto as u32) << 16 | port as u32)
         && c.peer_addrs(&r.peer).contains(addr)
 }
@@ -651,7 +658,7 @@ pub fn acl_entry_json(e: Option<&AclEntry>, egress: bool) -> Value {
     }
 }
 
-fn fmt_port(proto: u8, port: u16) -> String {
+pub fn fmt_port(proto: u8, port: u16) -> String {
     match proto {
         1 | 58 => format!("{}/{}", port >> 8, port & 0xFF),
         6 | 17 => port.to_string(),
@@ -755,6 +762,7 @@ impl Path {
                                     direction: Some(dir),
                                     verdict: HopVerdict::Allow,
                                     rule: Some(sg_rule_json(g, *egress, rule)),
+                                    reply: false,
                                     reason: format!(
                                         "{} rule {} allows {} {toward} {}{}",
                                         acct.group_label(g), rule.id,
@@ -773,6 +781,7 @@ impl Path {
                                         direction: Some(dir),
                                         verdict: HopVerdict::Deny,
                                         rule: None,
+                                        reply: false,
                                         reason: format!(
                                             "no rule of {} lets {svc} {verb} {toward} {addr}: security groups only allow, and deny whatever no rule allows",
                                             if names.is_empty() { "its (no) groups".to_string() } else { names.join(", ") }),
@@ -784,7 +793,7 @@ impl Path {
                             let dir = if *egress { Direction::Egress } else { Direction::Ingress };
                             let toward = if *egress { "to" } else { "from" };
                             let Some(nacl) = acct.acl(acl) else {
-                                hops.push(Hop { component: Component::NetworkAcl, id: acl.clone(), direction: Some(dir), verdict: HopVerdict::Deny, rule: None, reason: format!("network ACL {acl} does not exist") });
+                                hops.push(Hop { component: Component::NetworkAcl, id: acl.clone(), direction: Some(dir), verdict: HopVerdict::Deny, rule: None, reason: format!("network ACL {acl} does not exist"), reply: r.reply });
                                 break;
                             };
                             let m = c.acl_match(nacl, *egress, u32::from(addr), proto, port);
@@ -810,6 +819,7 @@ impl Path {
                                 verdict: if allow { HopVerdict::Allow } else { HopVerdict::Deny },
                                 rule: Some(acl_entry_json(m, *egress)),
                                 reason,
+                                reply: r.reply,
                             }
                         }
                     }
@@ -875,6 +885,19 @@ impl Path {
         (d, s)
     }
 
+    /// A readable address from a range of remote addresses: a documentation address when the
+    /// range has one (203.0.113.10), else the first host address.
+    fn nice(lo: u32, hi: u32) -> u32 {
+        let doc = u32::from(Ipv4Addr::new(203, 0, 113, 10));
+        if lo <= doc && doc <= hi {
+            doc
+        } else if lo & 0xFF == 0 && hi > lo {
+            lo + 1
+        } else {
+            lo
+        }
+    }
+
     fn packet(&self, remote: u32, sport: u16, dport: u16) -> Packet {
         let (src, dst) = if self.remote_is_src {
             (remote, self.dst_set.first().unwrap_or(0))
@@ -895,13 +918,13 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
     let first_d = path.dports.first().unwrap_or(0);
     let first_s = path.sports.first().unwrap_or(0);
     let remote_set = if path.remote_is_src { &path.src_set } else { &path.dst_set };
-    let first_r = remote_set.first().unwrap_or(0);
+    let first_r = remote_set.ranges().first().map(|&(lo, hi)| Path::nice(lo, hi)).unwrap_or(0);
     if path.blocked || remote_set.is_empty() {
         let pkt = path.packet(first_r, first_s, first_d);
         let hops = path.trace(c, &pkt);
         let summary = hops.iter().find(|h| h.verdict == HopVerdict::Deny).map(|h| h.reason.clone())
             .unwrap_or_else(|| "nothing to evaluate".into());
-        return FlowResult { verdict: Verdict::Deny, hops, example: Some(example(path, &pkt)), summary, tracked: path.tracked };
+        return FlowResult { verdict: Verdict::Deny, hops, example: Some(example(path, &pkt)), summary, tracked: path.tracked, packet: pkt };
     }
     let mut any_ok = false;
     let mut fail: Option<Packet> = None;
@@ -917,7 +940,7 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
             if fail.is_none() {
                 let dport = path.dports.difference(&d).first().unwrap_or(first_d);
                 let sport = if d != path.dports { s.first().unwrap_or(first_s) } else { path.sports.difference(&s).first().unwrap_or(first_s) };
-                fail = Some(path.packet(lo, sport, dport));
+                fail = Some(path.packet(Path::nice(lo, hi), sport, dport));
             }
         }
         if any_ok && fail.is_some() {
@@ -934,6 +957,7 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
                 hops,
                 example: None,
                 tracked: path.tracked,
+                packet: pkt,
             }
         }
         Some(pkt) => {
@@ -946,7 +970,7 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
                     Ipv4Addr::from(pkt.src), pkt.sport, fmt_port(pkt.proto, pkt.dport)),
                 _ => stop,
             };
-            FlowResult { verdict, hops, example: Some(example(path, &pkt)), summary, tracked: path.tracked }
+            FlowResult { verdict, hops, example: Some(example(path, &pkt)), summary, tracked: path.tracked, packet: pkt }
         }
     }
 }

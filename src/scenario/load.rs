@@ -49,6 +49,21 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+impl LoadError {
+    /// A file that could not be read.
+    pub fn io(path: &str, e: &std::io::Error) -> LoadError {
+        LoadError {
+            path: path.into(),
+            diagnostics: vec![Diagnostic { line: 0, col: 0, message: format!("cannot read: {e}") }],
+        }
+    }
+
+    /// One problem at a location.
+    pub fn at(path: &str, line: u64, col: u64, message: impl Into<String>) -> LoadError {
+        LoadError { path: path.into(), diagnostics: vec![Diagnostic { line, col, message: message.into() }] }
+    }
+}
+
 /// YAML parser options with budgets that keep hostile files cheap: aliases, nodes and depth
 /// are capped (serde-saphyr enforces them while parsing).
 pub fn yaml_options() -> serde_saphyr::Options {
@@ -99,6 +114,20 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Res
 /// Loads a scenario from text. `bank` asks for the fields a bank file must have
 /// (hints, solution, debrief).
 pub fn load_scenario(path: &str, text: &str, bank: bool) -> Result<Scenario, LoadError> {
+    load_scenario_with(path, text, Options { bank, require_goals: true })
+}
+
+/// What a load demands of the file.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Bank files need hints, a solution and a debrief.
+    pub bank: bool,
+    /// Every scenario but the sandbox needs goals.
+    pub require_goals: bool,
+}
+
+pub fn load_scenario_with(path: &str, text: &str, opts: Options) -> Result<Scenario, LoadError> {
+    let bank = opts.bank;
     let doc: ScenarioDoc = parse_yaml(path, text)?;
     let mut b = Builder {
         diags: Vec::new(),
@@ -111,7 +140,7 @@ pub fn load_scenario(path: &str, text: &str, bank: bool) -> Result<Scenario, Loa
         host_names: HashMap::new(),
         used_ids: HashSet::new(),
     };
-    let s = b.build(doc, path, bank);
+    let s = b.build(doc, path, bank, opts.require_goals);
     if b.diags.is_empty() {
         Ok(s)
     } else {
@@ -304,7 +333,7 @@ impl Builder {
         None
     }
 
-    fn build(&mut self, doc: ScenarioDoc, path: &str, bank: bool) -> Scenario {
+    fn build(&mut self, doc: ScenarioDoc, path: &str, bank: bool, require_goals: bool) -> Scenario {
         let id = doc.id.value.clone();
         let kebab = !id.is_empty()
             && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -329,7 +358,7 @@ impl Builder {
         self.world(&doc.world);
         let connections = self.connections(&doc.world.connections);
         let goals = self.goals(&doc.goals, &connections);
-        if doc.goals.is_empty() {
+        if doc.goals.is_empty() && require_goals {
             self.err(loc(&doc.id), "a scenario needs at least one goal");
         }
         if bank {
@@ -886,10 +915,10 @@ impl Builder {
                 self.err(loc(&r.name), format!("role '{}' is declared twice", r.name.value));
             }
             for p in &r.policies {
-                // AWS managed policies are named Amazon…/AWS…; anything else must be declared.
-                let managed = p.value.starts_with("Amazon") || p.value.starts_with("AWS");
+                let managed = crate::iam::managed::NAMES.contains(&p.value.as_str());
                 if !managed && !policy_names.contains(&p.value) {
-                    let known: Vec<String> = policy_names.iter().cloned().collect();
+                    let mut known: Vec<String> = policy_names.iter().cloned().collect();
+                    known.extend(crate::iam::managed::NAMES.iter().map(|s| s.to_string()));
                     self.unknown(loc(p), "policy", &p.value, known);
                 }
             }

@@ -114,3 +114,24 @@ pub const STATE_FIELDS: &[&str] = &[
     "public_ip",
     "subnet",
 ];
+
+/// The sandbox: a default VPC (172.31.0.0/16, internet gateway, one public default subnet)
+/// with its default group and ACL, no goals.
+pub fn sandbox_scenario() -> Scenario {
+    const SANDBOX: &str = r#"
+id: sandbox
+title: Sandbox
+topic: security-groups
+difficulty: 1
+brief: A fresh account with a default VPC. No goals; try anything.
+world:
+  vpcs:
+    - {name: default-vpc, cidr: 172.31.0.0/16, internet_gateway: true, default: true}
+  subnets:
+    - {name: default-a, vpc: default-vpc, cidr: 172.31.0.0/20, route_internet: igw, availability_zone: us-east-1a}
+"#;
+    match load::load_scenario_with("builtin:sandbox", SANDBOX, load::Options { bank: false, require_goals: false }) {
+        Ok(s) => s,
+        Err(e) => panic!("the built-in sandbox is valid: {e}"),
+    }
+}

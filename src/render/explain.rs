@@ -1,0 +1,138 @@
+//! `explain`: every hop of a trace with every rule of its component, in evaluation order,
+//! marking the rules that match the packet and the one that decides.
+
+use crate::model::{Account, RuleAction};
+use crate::net::compile::Compiled;
+use crate::net::flow::{fmt_port, peer_text, rule_matches, service_text, Component, FlowResult, HopVerdict};
+use crate::net::types::{service_set, Protocol};
+use crate::session::{Explain, ExplainHop, ExplainRule};
+use ipnet::IpNet;
+use std::net::Ipv4Addr;
+
+fn component_name(c: Component) -> String {
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// Builds the rule-by-rule explanation of a flow result.
+pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
+    let c = Compiled::new(acct);
+    let p = r.packet;
+    let proto = p.proto;
+    let mut hops = Vec::new();
+    for h in &r.hops {
+        let egress = h.direction == Some(crate::net::flow::Direction::Egress);
+        // Which address and port the component looked at.
+        let (addr, port) = match (h.reply, egress) {
+            (false, true) => (p.dst, p.dport),
+            (false, false) => (p.src, p.dport),
+            (true, true) => (p.src, p.sport),
+            (true, false) => (p.dst, p.sport),
+        };
+        let mut rules = Vec::new();
+        match h.component {
+            Component::SecurityGroup => {
+                let groups: Vec<String> = h.id.split(',').map(String::from).collect();
+                let decided = h
+                    .rule
+                    .as_ref()
+                    .and_then(|r| r.get("SecurityGroupRuleId"))
+                    .and_then(|v| v.as_str())
+                    .map(String::from);
+                for (g, rule) in c.rules_of(&groups, egress) {
+                    let matched = rule_matches(&c, rule, addr, proto, port);
+                    let _ = g;
+                    rules.push(ExplainRule {
+                        rule: format!(
+                            "{} {} {} {}",
+                            rule.id,
+                            service_text(rule.protocol, rule.ports),
+                            if egress { "to" } else { "from" },
+                            peer_text(&rule.peer)
+                        ),
+                        matched,
+                        decides: decided.as_deref() == Some(rule.id.as_str()),
+                    });
+                }
+                // Where the hop named one group, the other groups of the interface also count.
+                if groups.len() == 1 {
+                    let inst_groups: Vec<String> = acct
+                        .instances
+                        .iter()
+                        .find(|i| i.security_groups.contains(&groups[0]))
+                        .map(|i| i.security_groups.clone())
+                        .unwrap_or_default();
+                    for (_, rule) in c.rules_of(&inst_groups, egress) {
+                        if rules.iter().any(|x| x.rule.starts_with(&rule.id)) {
+                            continue;
+                        }
+                        rules.push(ExplainRule {
+                            rule: format!(
+                                "{} {} {} {}",
+                                rule.id,
+                                service_text(rule.protocol, rule.ports),
+                                if egress { "to" } else { "from" },
+                                peer_text(&rule.peer)
+                            ),
+                            matched: rule_matches(&c, rule, addr, proto, port),
+                            decides: false,
+                        });
+                    }
+                }
+            }
+            Component::NetworkAcl => {
+                if let Some(nacl) = acct.acl(&h.id) {
+                    let decider = c.acl_match(nacl, egress, addr, proto, port).map(|e| e.rule_number);
+                    let mut entries: Vec<_> = nacl.direction(egress).collect();
+                    entries.sort_by_key(|e| e.rule_number);
+                    for e in entries {
+                        let IpNet::V4(n) = e.cidr else { continue };
+                        let matched = n.contains(&Ipv4Addr::from(addr))
+                            && service_set(e.protocol, e.ports).contains((proto as u32) << 16 | port as u32);
+                        rules.push(ExplainRule {
+                            rule: format!(
+                                "{:>5} {} {} {} {}",
+                                e.rule_number,
+                                if e.action == RuleAction::Allow { "allow" } else { "deny " },
+                                service_text(e.protocol, e.ports),
+                                if egress { "to" } else { "from" },
+                                e.cidr
+                            ),
+                            matched,
+                            decides: decider == Some(e.rule_number),
+                        });
+                    }
+                    rules.push(ExplainRule {
+                        rule: "    * deny  all traffic".into(),
+                        matched: true,
+                        decides: decider.is_none(),
+                    });
+                }
+            }
+            _ => {}
+        }
+        hops.push(ExplainHop {
+            component: component_name(h.component),
+            id: h.id.clone(),
+            direction: h.direction.map(|d| if d == crate::net::flow::Direction::Egress { "egress".into() } else { "ingress".into() }),
+            verdict: if h.verdict == HopVerdict::Allow { "allow".into() } else { "deny".into() },
+            reason: if h.reply { format!("(reply) {}", h.reason) } else { h.reason.clone() },
+            rules,
+        });
+    }
+    let pname = Protocol::from_number(proto).api_name();
+    Explain {
+        subject: subject.to_string(),
+        verdict: r.verdict,
+        packet: format!(
+            "{pname} {}:{} → {}:{}",
+            Ipv4Addr::from(p.src),
+            p.sport,
+            Ipv4Addr::from(p.dst),
+            fmt_port(proto, p.dport)
+        ),
+        hops,
+    }
+}

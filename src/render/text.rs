@@ -1,0 +1,217 @@
+//! Text rendering of command outputs for the terminal and `check --format text`, with colour
+//! only when asked for (so snapshots and pipes get plain text).
+
+use crate::net::conntrack::{ConnState, Connection};
+use crate::net::flow::{Component, Hop, HopVerdict, Verdict};
+use crate::session::{Explain, GoalView, Output, Probe};
+use colored::Colorize;
+use serde::Serialize;
+use std::fmt::Write;
+
+/// How to paint text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub const PLAIN: Style = Style { color: false };
+
+    pub fn good(self, s: &str) -> String {
+        if self.color { s.green().bold().to_string() } else { s.to_string() }
+    }
+    pub fn bad(self, s: &str) -> String {
+        if self.color { s.red().bold().to_string() } else { s.to_string() }
+    }
+    pub fn warn(self, s: &str) -> String {
+        if self.color { s.yellow().bold().to_string() } else { s.to_string() }
+    }
+    pub fn dim(self, s: &str) -> String {
+        if self.color { s.dimmed().to_string() } else { s.to_string() }
+    }
+    pub fn strong(self, s: &str) -> String {
+        if self.color { s.bold().to_string() } else { s.to_string() }
+    }
+}
+
+/// JSON as the AWS CLI prints it: 4-space indentation.
+pub fn cli_json<T: Serialize>(v: &T) -> String {
+    let mut buf = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+    if v.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+fn verdict_word(v: Verdict, st: Style) -> String {
+    match v {
+        Verdict::Allow => st.good("ALLOW"),
+        Verdict::Deny => st.bad("DENY"),
+        Verdict::Partial => st.warn("PARTIAL"),
+    }
+}
+
+fn component(c: Component) -> String {
+    serde_json::to_value(c).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn hop_line(n: usize, h: &Hop, st: Style) -> String {
+    let mark = if h.verdict == HopVerdict::Allow { st.good("✓") } else { st.bad("✗") };
+    let dir = h
+        .direction
+        .map(|d| format!(" {}", serde_json::to_value(d).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()))
+        .unwrap_or_default();
+    format!(
+        "  {n:>2}. {mark} {}{} {}{dir}\n        {}",
+        if h.reply { "reply: " } else { "" },
+        component(h.component),
+        st.dim(&h.id),
+        h.reason
+    )
+}
+
+pub fn probe(p: &Probe, st: Style) -> String {
+    let r = &p.result;
+    let mut out = format!(
+        "probe {} → {} {} {}: {}\n  {}\n",
+        p.from,
+        p.to,
+        p.protocol,
+        p.ports,
+        verdict_word(r.verdict, st),
+        r.summary
+    );
+    if let Some(t) = r.tracked {
+        let _ = writeln!(out, "  connection tracking: {}", if t { "tracked" } else { "untracked" });
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        st.dim(if r.verdict == Verdict::Allow { "hops of one packet:" } else { "hops of a packet that fails:" })
+    );
+    for (i, h) in r.hops.iter().enumerate() {
+        let _ = writeln!(out, "{}", hop_line(i + 1, h, st));
+    }
+    if let Some(e) = &r.example {
+        let _ = writeln!(out, "  example that fails: from {} (client port {}) to port {}", e.source, e.src_port, e.port);
+    }
+    out.push_str(&st.dim("  (explain shows every rule of every hop)"));
+    out
+}
+
+pub fn explain(e: &Explain, st: Style) -> String {
+    let mut out = format!("{}: {}\n  packet: {}\n", e.subject, verdict_word(e.verdict, st), e.packet);
+    for (i, h) in e.hops.iter().enumerate() {
+        let mark = if h.verdict == "allow" { st.good("✓") } else { st.bad("✗") };
+        let _ = writeln!(
+            out,
+            "  {:>2}. {mark} {} {}{}\n        {}",
+            i + 1,
+            h.component,
+            st.dim(&h.id),
+            h.direction.as_ref().map(|d| format!(" {d}")).unwrap_or_default(),
+            h.reason
+        );
+        for r in &h.rules {
+            let tag = if r.decides {
+                st.strong("← decides")
+            } else if r.matched {
+                "matches".to_string()
+            } else {
+                st.dim("no match")
+            };
+            let _ = writeln!(out, "          {:<58} {tag}", r.rule);
+        }
+    }
+    out.trim_end().to_string()
+}
+
+pub fn goals(goals: &[GoalView], st: Style) -> String {
+    let mut out = String::new();
+    for g in goals {
+        let mark = if g.met { st.good("✓") } else { st.bad("✗") };
+        let _ = writeln!(out, "{mark} {}  {}\n    {}", st.strong(&g.id), g.text, st.dim(&g.detail));
+    }
+    out.trim_end().to_string()
+}
+
+fn connection(k: &Connection, now: u64) -> String {
+    let state = match &k.state {
+        ConnState::Alive => format!("alive, idle {} s of {} s", now.saturating_sub(k.last_active), k.timeout),
+        ConnState::Dropped { at, reason } => format!("dropped at t={at}s: {reason}"),
+    };
+    format!(
+        "{}  {} {}:{} → {} {}:{}  {}  {}  {}",
+        k.id,
+        k.from,
+        k.src_addr,
+        k.src_port,
+        k.to,
+        k.dst_addr,
+        k.port,
+        k.protocol,
+        if k.tracked { "tracked" } else { "untracked" },
+        state
+    )
+}
+
+/// Renders any output as text. `now` is the session clock (for idle times).
+pub fn render(o: &Output, st: Style, now: u64) -> String {
+    match o {
+        Output::Aws { json, .. } => {
+            if json.is_null() || json.as_object().is_some_and(|m| m.is_empty()) {
+                String::new()
+            } else {
+                cli_json(json)
+            }
+        }
+        Output::AwsError(e) => st.bad(&e.to_string()),
+        Output::Probe(p) => probe(p, st),
+        Output::Explain(e) => explain(e, st),
+        Output::Goals(g) => goals(g, st),
+        Output::Check { goals: g, passed, debrief, aided } => {
+            let met = g.iter().filter(|x| x.met).count();
+            let mut out = goals(g, st);
+            out.push_str("\n\n");
+            if *passed {
+                out.push_str(&st.good(&format!("All {} goals met — scenario passed{}!", g.len(), if *aided { " (with the solution shown)" } else { "" })));
+                if let Some(d) = debrief {
+                    let _ = write!(out, "\n\n{}\n{}", st.strong("Debrief"), d.trim_end());
+                }
+            } else {
+                out.push_str(&st.warn(&format!("{met} of {} goals met.", g.len())));
+            }
+            out
+        }
+        Output::Hint { number, total, text } => format!("{} {}", st.strong(&format!("Hint {number}/{total}:")), text),
+        Output::Connected(k) => format!("opened {}", connection(k, now)),
+        Output::Connections(list) => {
+            if list.is_empty() {
+                "no connections".into()
+            } else {
+                list.iter().map(|k| connection(k, now)).collect::<Vec<_>>().join("\n")
+            }
+        }
+        Output::Waited { seconds, now, dropped } => {
+            let mut out = format!("waited {seconds} s; the clock is now t={now}s");
+            for k in dropped {
+                let _ = write!(out, "\n{} {}", st.bad("dropped:"), connection(k, *now));
+            }
+            out
+        }
+        Output::Map(m) => m.trim_end().to_string(),
+        Output::Help(h) => h.trim_end().to_string(),
+        Output::Solution(lines) => {
+            let mut out = String::from("Model solution (your pass will count as aided):\n");
+            for l in lines {
+                let _ = writeln!(out, "  {l}");
+            }
+            out.trim_end().to_string()
+        }
+        Output::Message(m) => m.clone(),
+        Output::Error(m) => st.bad(&format!("error: {m}")),
+        Output::Quit => String::new(),
+    }
+}

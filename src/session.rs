@@ -1,0 +1,620 @@
+//! `Session::execute(&str) -> Output`: the one entry point through which the REPL and batch
+//! grading run every command, AWS or tutor. It owns the account, the simulated clock, the
+//! connections, the undo stack and the scenario's progress; it never prints.
+//!
+//! **Invariant:** deterministic — the same scenario, seed and commands give the same outputs.
+
+use crate::aws::{self, AwsError, Ctx};
+use crate::model::ids::IdGen;
+use crate::model::Account;
+use crate::net::compile::Compiled;
+use crate::net::conntrack::{self, Connection};
+use crate::net::flow::{FlowResult, Verdict};
+use crate::net::types::{Ports, Protocol};
+use crate::scenario::grade::{self, GoalResult};
+use crate::scenario::Scenario;
+use crate::suggest;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// A tutor command: one table drives dispatch, `help` and completion.
+pub struct TutorCommand {
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub summary: &'static str,
+    pub example: &'static str,
+}
+
+pub const TUTOR_COMMANDS: &[TutorCommand] = &[
+    TutorCommand { name: "help", usage: "help [COMMAND]", summary: "list commands, or one command's usage with an example", example: "help probe" },
+    TutorCommand { name: "goals", usage: "goals", summary: "each goal, met or not, with its one-line detail", example: "goals" },
+    TutorCommand { name: "check", usage: "check", summary: "grade now; when every goal is met, record the pass and show the debrief", example: "check" },
+    TutorCommand { name: "hint", usage: "hint", summary: "the scenario's next hint", example: "hint" },
+    TutorCommand { name: "probe", usage: "probe --from A --to B --protocol P [--port PORTS] [--src-port N[-M]]", summary: "evaluate a flow end to end: the verdict and every hop", example: "probe --from internet --to web --protocol tcp --port 443" },
+    TutorCommand { name: "explain", usage: "explain", summary: "the full trace of the last probe or failed goal, rule by rule", example: "explain" },
+    TutorCommand { name: "connect", usage: "connect --from A --to B --protocol P --port N [--id NAME]", summary: "open a connection (tracked or not, as AWS would)", example: "connect --from office --to web --protocol tcp --port 22 --id admin" },
+    TutorCommand { name: "connections", usage: "connections", summary: "live connections and whether each is tracked, alive or dropped", example: "connections" },
+    TutorCommand { name: "wait", usage: "wait DURATION", summary: "advance the simulated clock (30s, 5m, 2h, 5d)", example: "wait 5m" },
+    TutorCommand { name: "map", usage: "map", summary: "draw the VPCs, subnets, instances, groups and the flows they allow", example: "map" },
+    TutorCommand { name: "undo", usage: "undo", summary: "take back the last state-changing command", example: "undo" },
+    TutorCommand { name: "reset", usage: "reset", summary: "restart the scenario", example: "reset" },
+    TutorCommand { name: "solution", usage: "solution", summary: "show the model solution (the pass then no longer counts as unaided)", example: "solution" },
+    TutorCommand { name: "quit", usage: "quit", summary: "leave, saving progress", example: "quit" },
+];
+
+/// AWS services whose commands may be typed without the leading `aws`.
+pub const AWS_SERVICES: &[&str] = &["ec2", "iam", "ssm", "sts", "ec2-instance-connect"];
+
+/// A goal as shown to the learner.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GoalView {
+    pub id: String,
+    pub text: String,
+    pub met: bool,
+    pub detail: String,
+}
+
+/// The result of `probe`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Probe {
+    pub from: String,
+    pub to: String,
+    pub protocol: String,
+    pub ports: String,
+    #[serde(flatten)]
+    pub result: FlowResult,
+}
+
+/// One line of `explain`: a rule of a component and whether it matched the packet.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExplainRule {
+    pub rule: String,
+    pub matched: bool,
+    pub decides: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExplainHop {
+    pub component: String,
+    pub id: String,
+    pub direction: Option<String>,
+    pub verdict: String,
+    pub reason: String,
+    pub rules: Vec<ExplainRule>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Explain {
+    pub subject: String,
+    pub verdict: Verdict,
+    pub packet: String,
+    pub hops: Vec<ExplainHop>,
+}
+
+/// What a command produced. Rendering (text, colour, JSON) is the caller's business.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    Aws { operation: String, json: Value },
+    AwsError(AwsError),
+    Probe(Box<Probe>),
+    Explain(Box<Explain>),
+    Goals(Vec<GoalView>),
+    Check { goals: Vec<GoalView>, passed: bool, debrief: Option<String>, aided: bool },
+    Hint { number: usize, total: usize, text: String },
+    Connected(Connection),
+    Connections(Vec<Connection>),
+    Waited { seconds: u64, now: u64, dropped: Vec<Connection> },
+    Map(String),
+    Help(String),
+    Solution(Vec<String>),
+    Message(String),
+    /// A tutor command used wrongly, or an unknown command.
+    Error(String),
+    Quit,
+}
+
+impl Output {
+    pub fn is_error(&self) -> bool {
+        matches!(self, Output::AwsError(_) | Output::Error(_))
+    }
+
+    /// The `output` of a command in batch JSON (SPEC §3), or null for errors.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Output::Aws { json, .. } => json.clone(),
+            Output::AwsError(_) | Output::Error(_) => Value::Null,
+            Output::Probe(p) => serde_json::to_value(&p.result).unwrap_or(Value::Null),
+            Output::Explain(e) => serde_json::to_value(e).unwrap_or(Value::Null),
+            Output::Goals(g) => json!({ "goals": g }),
+            Output::Check { goals, passed, debrief, aided } => json!({"passed": passed, "goals": goals, "debrief": debrief, "aided": aided}),
+            Output::Hint { number, total, text } => json!({"hint": number, "of": total, "text": text}),
+            Output::Connected(c) => serde_json::to_value(c).unwrap_or(Value::Null),
+            Output::Connections(c) => json!({ "connections": c }),
+            Output::Waited { seconds, now, dropped } => json!({"waited": seconds, "clock": now, "dropped": dropped}),
+            Output::Map(m) => json!({ "map": m }),
+            Output::Help(h) => json!({ "help": h }),
+            Output::Solution(s) => json!({ "solution": s }),
+            Output::Message(m) => json!({ "message": m }),
+            Output::Quit => json!({ "quit": true }),
+        }
+    }
+
+    /// The `error` of a command in batch JSON.
+    pub fn error_json(&self) -> Value {
+        match self {
+            Output::AwsError(e) => json!({"code": e.code, "message": e.to_string()}),
+            Output::Error(m) => json!({"code": "TutorError", "message": m}),
+            _ => Value::Null,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Snapshot {
+    account: Account,
+    connections: Vec<Connection>,
+    clock: u64,
+    ids: IdGen,
+    next_conn: usize,
+}
+
+/// A learner's session in a scenario (or the sandbox).
+pub struct Session {
+    scenario: Arc<Scenario>,
+    sandbox: bool,
+    seed: u64,
+    pub account: Account,
+    pub connections: Vec<Connection>,
+    /// Simulated seconds since the scenario started.
+    pub clock: u64,
+    ids: IdGen,
+    next_conn: usize,
+    undo: Vec<Snapshot>,
+    hints_shown: usize,
+    solution_viewed: bool,
+    passed: bool,
+    last_explain: Option<(String, FlowResult)>,
+}
+
+impl Session {
+    /// Starts a scenario: its account, and its connections opened at t = 0.
+    pub fn new(scenario: Arc<Scenario>, seed: u64) -> Result<Session, String> {
+        let mut s = Session {
+            account: scenario.account.clone(),
+            scenario,
+            sandbox: false,
+            seed,
+            connections: vec![],
+            clock: 0,
+            ids: IdGen::new(seed),
+            next_conn: 1,
+            undo: vec![],
+            hints_shown: 0,
+            solution_viewed: false,
+            passed: false,
+            last_explain: None,
+        };
+        s.open_initial()?;
+        Ok(s)
+    }
+
+    /// The sandbox: a fresh account with a default VPC, its default group and ACL, no goals.
+    pub fn sandbox(seed: u64) -> Session {
+        let scenario = Arc::new(crate::scenario::sandbox_scenario());
+        let mut s = Session::new(scenario, seed).expect("the sandbox opens no connections");
+        s.sandbox = true;
+        s
+    }
+
+    fn open_initial(&mut self) -> Result<(), String> {
+        let specs = self.scenario.connections.clone();
+        let c = Compiled::new(&self.account);
+        for k in specs {
+            let pick = self.ids.next_u64();
+            let sport = conntrack::client_port(&c, &k.from, k.protocol, pick);
+            let conn = conntrack::open(&c, &k.id, &k.from, &k.to, k.protocol, k.ports, sport, 0)
+                .map_err(|e| format!("connection '{}': {e}", k.id))?;
+            self.connections.push(conn);
+        }
+        Ok(())
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox
+    }
+
+    pub fn hints_used(&self) -> usize {
+        self.hints_shown
+    }
+
+    pub fn solution_viewed(&self) -> bool {
+        self.solution_viewed
+    }
+
+    pub fn passed(&self) -> bool {
+        self.passed
+    }
+
+    /// Goals met, for the prompt.
+    pub fn goals_met(&self) -> (usize, usize) {
+        let r = self.grade();
+        (r.iter().filter(|g| g.met).count(), r.len())
+    }
+
+    pub fn grade(&self) -> Vec<GoalResult> {
+        grade::grade(&self.account, &self.connections, &self.scenario.goals)
+    }
+
+    fn goal_views(&self, results: &[GoalResult]) -> Vec<GoalView> {
+        self.scenario
+            .goals
+            .iter()
+            .zip(results)
+            .map(|(g, r)| GoalView { id: g.id.clone(), text: g.text.clone(), met: r.met, detail: r.detail.clone() })
+            .collect()
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        Snapshot { account: self.account.clone(), connections: self.connections.clone(), clock: self.clock, ids: self.ids.clone(), next_conn: self.next_conn }
+    }
+
+    fn restore(&mut self, s: Snapshot) {
+        self.account = s.account;
+        self.connections = s.connections;
+        self.clock = s.clock;
+        self.ids = s.ids;
+        self.next_conn = s.next_conn;
+    }
+
+    /// Re-evaluates every live connection at the current clock; returns those that dropped.
+    fn refresh_connections(&mut self) -> Vec<Connection> {
+        let c = Compiled::new(&self.account);
+        let mut dropped = Vec::new();
+        for k in &mut self.connections {
+            if !k.alive() {
+                continue;
+            }
+            let n = conntrack::refresh(&c, k, self.clock);
+            if !n.alive() {
+                dropped.push(n.clone());
+            }
+            *k = n;
+        }
+        dropped
+    }
+
+    /// Runs one line as typed at the REPL.
+    pub fn execute(&mut self, line: &str) -> Output {
+        let words = match aws::words::split_line(line) {
+            Ok(w) => w,
+            Err(e) => return Output::Error(e.to_string()),
+        };
+        let Some(first) = words.first() else {
+            return Output::Message(String::new());
+        };
+        if first == "aws" || AWS_SERVICES.contains(&first.as_str()) {
+            let rest = if first == "aws" { &words[1..] } else { &words[..] };
+            return self.run_aws(rest);
+        }
+        let args = &words[1..];
+        match first.as_str() {
+            "help" => Output::Help(help_text(args.first().map(|s| s.as_str()))),
+            "goals" => {
+                let r = self.grade();
+                Output::Goals(self.goal_views(&r))
+            }
+            "check" => self.check(),
+            "hint" => self.hint(),
+            "probe" => self.probe(args),
+            "explain" => self.explain(),
+            "connect" => self.connect(args),
+            "connections" => Output::Connections(self.connections.clone()),
+            "wait" => self.wait(args),
+            "map" => Output::Map(crate::render::map::draw(&self.account)),
+            "undo" => match self.undo.pop() {
+                Some(s) => {
+                    self.restore(s);
+                    Output::Message("undone: the account is as it was before the last change".into())
+                }
+                None => Output::Error("nothing to undo".into()),
+            },
+            "reset" => {
+                let fresh = Session::new(self.scenario.clone(), self.seed);
+                match fresh {
+                    Ok(mut s) => {
+                        s.sandbox = self.sandbox;
+                        s.hints_shown = self.hints_shown;
+                        s.solution_viewed = self.solution_viewed;
+                        s.passed = self.passed;
+                        *self = s;
+                        Output::Message("reset: the scenario starts again".into())
+                    }
+                    Err(e) => Output::Error(e),
+                }
+            }
+            "solution" => {
+                if self.sandbox {
+                    return Output::Error("the sandbox has no solution".into());
+                }
+                self.solution_viewed = true;
+                Output::Solution(self.scenario.solution.iter().map(|(_, s)| s.clone()).collect())
+            }
+            "quit" | "exit" => Output::Quit,
+            other => {
+                let mut names: Vec<&str> = TUTOR_COMMANDS.iter().map(|c| c.name).collect();
+                names.extend(AWS_SERVICES);
+                names.push("aws");
+                Output::Error(format!("unknown command '{other}'{}. Type help for the list.", suggest::hint(other, names)))
+            }
+        }
+    }
+
+    fn run_aws(&mut self, words: &[String]) -> Output {
+        let before = self.snapshot();
+        let mut ctx = Ctx { account: &mut self.account, ids: &mut self.ids };
+        match aws::run(&mut ctx, words) {
+            Ok(s) => {
+                if s.changed {
+                    self.undo.push(before);
+                    self.refresh_connections();
+                }
+                Output::Aws { operation: s.operation, json: s.output }
+            }
+            Err(e) => {
+                // A failed call changes nothing.
+                self.restore(before);
+                Output::AwsError(e)
+            }
+        }
+    }
+
+    fn check(&mut self) -> Output {
+        let r = self.grade();
+        let goals = self.goal_views(&r);
+        let passed = !goals.is_empty() && goals.iter().all(|g| g.met);
+        if passed {
+            self.passed = true;
+        }
+        if let Some((i, g)) = r.iter().enumerate().find(|(_, g)| !g.met && g.trace.is_some()) {
+            if let Some(t) = &g.trace {
+                self.last_explain = Some((format!("goal {}", self.scenario.goals[i].id), t.clone()));
+            }
+        }
+        Output::Check { goals, passed, debrief: if passed { self.scenario.debrief.clone() } else { None }, aided: self.solution_viewed }
+    }
+
+    fn hint(&mut self) -> Output {
+        let hints = &self.scenario.hints;
+        if hints.is_empty() {
+            return Output::Error("this scenario has no hints".into());
+        }
+        let n = (self.hints_shown + 1).min(hints.len());
+        self.hints_shown = n;
+        Output::Hint { number: n, total: hints.len(), text: hints[n - 1].clone() }
+    }
+
+    fn probe(&mut self, args: &[String]) -> Output {
+        let f = match Flags::parse(args, &["from", "to", "protocol", "port", "src-port"], "probe") {
+            Ok(f) => f,
+            Err(e) => return Output::Error(e),
+        };
+        let (Some(from), Some(to), Some(proto)) = (f.get("from"), f.get("to"), f.get("protocol")) else {
+            return Output::Error("usage: probe --from A --to B --protocol P [--port PORTS] [--src-port N[-M]]".into());
+        };
+        let protocol = match Protocol::parse(proto) {
+            Ok(p) => p,
+            Err(e) => return Output::Error(e),
+        };
+        let ports = match Ports::parse(protocol, f.get("port")) {
+            Ok(p) => p,
+            Err(e) => return Output::Error(e),
+        };
+        let src_ports = match f.get("src-port") {
+            None => None,
+            Some(s) => match Ports::parse(Protocol::Tcp, Some(s)) {
+                Ok(Ports::Range(a, b)) => Some((a, b)),
+                Ok(_) => Some((0, 65535)),
+                Err(e) => return Output::Error(format!("--src-port: {e}")),
+            },
+        };
+        let c = Compiled::new(&self.account);
+        match grade::evaluate_flow(&c, from, to, protocol, ports, src_ports) {
+            Ok(r) => {
+                self.last_explain = Some((format!("probe {from} → {to} {} {}", protocol, ports.describe(protocol)), r.clone()));
+                Output::Probe(Box::new(Probe { from: from.into(), to: to.into(), protocol: protocol.to_string(), ports: ports.describe(protocol), result: r }))
+            }
+            Err(e) => Output::Error(e),
+        }
+    }
+
+    fn explain(&mut self) -> Output {
+        let subject = match &self.last_explain {
+            Some(x) => Some(x.clone()),
+            None => {
+                let r = self.grade();
+                self.scenario.goals.iter().zip(r).find(|(_, g)| !g.met && g.trace.is_some()).map(|(goal, g)| (format!("goal {}", goal.id), g.trace.unwrap_or_else(|| unreachable_trace())))
+            }
+        };
+        match subject {
+            None => Output::Error("nothing to explain yet: run probe first (or check, with a flow goal unmet)".into()),
+            Some((subject, r)) => Output::Explain(Box::new(crate::render::explain::explain(&self.account, &subject, &r))),
+        }
+    }
+
+    fn connect(&mut self, args: &[String]) -> Output {
+        let f = match Flags::parse(args, &["from", "to", "protocol", "port", "id"], "connect") {
+            Ok(f) => f,
+            Err(e) => return Output::Error(e),
+        };
+        let (Some(from), Some(to), Some(proto)) = (f.get("from"), f.get("to"), f.get("protocol")) else {
+            return Output::Error("usage: connect --from A --to B --protocol P --port N [--id NAME]".into());
+        };
+        let protocol = match Protocol::parse(proto) {
+            Ok(Protocol::All) => return Output::Error("a connection uses one protocol, not all".into()),
+            Ok(p) => p,
+            Err(e) => return Output::Error(e),
+        };
+        let ports = match Ports::parse(protocol, f.get("port")) {
+            Ok(p) => p,
+            Err(e) => return Output::Error(e),
+        };
+        let single = match ports {
+            Ports::Range(a, b) => a == b,
+            Ports::Icmp(Some(_), Some(_)) => true,
+            Ports::All => !protocol.has_ports() && !protocol.is_icmp(),
+            _ => false,
+        };
+        if !single {
+            return Output::Error("a connection goes to one port: --port N (ICMP: TYPE/CODE)".into());
+        }
+        let id = match f.get("id") {
+            Some(i) => i.to_string(),
+            None => loop {
+                let id = format!("conn-{}", self.next_conn);
+                self.next_conn += 1;
+                if !self.connections.iter().any(|k| k.id == id) {
+                    break id;
+                }
+            },
+        };
+        if self.connections.iter().any(|k| k.id == id) {
+            return Output::Error(format!("a connection named {id} already exists"));
+        }
+        let before = self.snapshot();
+        let c = Compiled::new(&self.account);
+        let pick = self.ids.next_u64();
+        let sport = conntrack::client_port(&c, from, protocol, pick);
+        match conntrack::open(&c, &id, from, to, protocol, ports, sport, self.clock) {
+            Ok(k) => {
+                self.undo.push(before);
+                self.connections.push(k.clone());
+                Output::Connected(k)
+            }
+            Err(e) => {
+                self.ids = before.ids;
+                Output::Error(e)
+            }
+        }
+    }
+
+    fn wait(&mut self, args: &[String]) -> Output {
+        let Some(d) = args.first() else {
+            return Output::Error("usage: wait DURATION (30s, 5m, 2h, 5d)".into());
+        };
+        let seconds = match parse_duration(d) {
+            Ok(s) => s,
+            Err(e) => return Output::Error(e),
+        };
+        if args.len() > 1 {
+            return Output::Error("usage: wait DURATION (one duration, like 90s or 5m)".into());
+        }
+        self.undo.push(self.snapshot());
+        self.clock = self.clock.saturating_add(seconds);
+        let dropped = self.refresh_connections();
+        Output::Waited { seconds, now: self.clock, dropped }
+    }
+}
+
+fn unreachable_trace() -> FlowResult {
+    // Only goals that carry a trace are selected above.
+    FlowResult { verdict: Verdict::Deny, hops: vec![], example: None, summary: String::new(), tracked: None, packet: Default::default() }
+}
+
+/// Parses `30s`, `5m`, `2h`, `5d`, `1h30m`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<u64, String> {
+    let bad = || format!("'{s}' is not a duration: use a number with s, m, h or d (30s, 5m, 2h, 5d)");
+    if let Ok(n) = s.parse::<u64>() {
+        return Ok(n);
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    for ch in s.chars() {
+        if ch.is_ascii_digit() {
+            num.push(ch);
+            continue;
+        }
+        let unit = match ch {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86400,
+            _ => return Err(bad()),
+        };
+        let n: u64 = num.parse().map_err(|_| bad())?;
+        total = total.checked_add(n.checked_mul(unit).ok_or_else(bad)?).ok_or_else(bad)?;
+        num.clear();
+    }
+    if !num.is_empty() || total == 0 && !s.starts_with('0') {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+/// The `help` text: all commands, or one command's usage and example.
+pub fn help_text(topic: Option<&str>) -> String {
+    match topic {
+        Some(t) => match TUTOR_COMMANDS.iter().find(|c| c.name == t) {
+            Some(c) => format!("{}\n  {}\n\nexample:\n  {}", c.usage, c.summary, c.example),
+            None => {
+                let names: Vec<&str> = TUTOR_COMMANDS.iter().map(|c| c.name).collect();
+                format!("no command '{t}'{}", suggest::hint(t, names))
+            }
+        },
+        None => {
+            let mut out = String::from("Tutor commands:\n");
+            for c in TUTOR_COMMANDS {
+                out.push_str(&format!("  {:<12} {}\n", c.name, c.summary));
+            }
+            out.push_str("\nAWS commands are typed as with the AWS CLI (the leading `aws` is optional), e.g.\n  aws ec2 describe-security-groups\n  aws ec2 authorize-security-group-ingress --group-id sg-… --protocol tcp --port 443 --cidr 0.0.0.0/0\n\nEndpoints: an instance (Name or id), a host of the scenario, internet, or an address/CIDR.");
+            out
+        }
+    }
+}
+
+/// Flags of a tutor command, parsed with the same rules as AWS commands.
+struct Flags(Vec<(String, String)>);
+
+impl Flags {
+    fn parse(args: &[String], known: &[&str], cmd: &str) -> Result<Flags, String> {
+        let raw = aws::cli::parse_flags(args).map_err(|e| format!("{cmd}: {e}"))?;
+        let mut out = Vec::new();
+        for f in raw.flags {
+            if !known.contains(&f.name.as_str()) {
+                return Err(format!("{cmd}: unknown option --{}{}", f.name, suggest::hint(&f.name, known.iter().copied())));
+            }
+            match f.values.as_slice() {
+                [v] => out.push((f.name, v.clone())),
+                [] => return Err(format!("{cmd}: --{} needs a value", f.name)),
+                _ => return Err(format!("{cmd}: --{} takes one value (quote it if it has spaces)", f.name)),
+            }
+        }
+        Ok(Flags(out))
+    }
+
+    fn get(&self, k: &str) -> Option<&str> {
+        self.0.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s").unwrap(), 30);
+        assert_eq!(parse_duration("5m").unwrap(), 300);
+        assert_eq!(parse_duration("2h").unwrap(), 7200);
+        assert_eq!(parse_duration("5d").unwrap(), 432_000);
+        assert_eq!(parse_duration("1h30m").unwrap(), 5400);
+        assert_eq!(parse_duration("90").unwrap(), 90);
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("5").is_ok());
+    }
+}
