@@ -18,7 +18,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Parser, Debug)]
-#[command(name = "ec2-tutor", version, about = "Offline study tool for AWS EC2 security: a simulated account, graded by outcome")]
+#[command(
+    name = "ec2-tutor",
+    version,
+    about = "Offline study tool for AWS EC2 security: a simulated account, graded by outcome"
+)]
 pub struct Cli {
     /// Add scenario/question files from DIR on top of the built-in bank (repeatable).
     #[arg(long, global = true, value_name = "DIR")]
@@ -70,7 +74,8 @@ pub enum Format {
 }
 
 fn style(cli: &Cli) -> Style {
-    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let color =
+        !cli.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
     Style { color }
 }
 
@@ -81,7 +86,11 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::List { topic }) => list(&cli, topic.as_deref()),
         Some(Command::Play { scenario }) => play(&cli, Some(scenario)),
         Some(Command::Sandbox) => play(&cli, None),
-        Some(Command::Check { scenario, script, format }) => check(&cli, scenario, script.as_deref(), *format),
+        Some(Command::Check {
+            scenario,
+            script,
+            format,
+        }) => check(&cli, scenario, script.as_deref(), *format),
         Some(Command::Lint { paths }) => lint_paths(paths),
     }
 }
@@ -101,21 +110,29 @@ fn load_bank(cli: &Cli) -> Result<Bank, i32> {
 
 /// A scenario by id (from the bank) or by path.
 fn resolve_scenario(cli: &Cli, name: &str) -> Result<Arc<Scenario>, i32> {
-    let looks_like_path = name.ends_with(".yaml") || name.ends_with(".yml") || name.contains('/') || Path::new(name).is_file();
+    let looks_like_path = name.ends_with(".yaml")
+        || name.ends_with(".yml")
+        || name.contains('/')
+        || Path::new(name).is_file();
     if looks_like_path {
         let text = std::fs::read_to_string(name).map_err(|e| {
             eprintln!("error: {name}: cannot read: {e}");
             2
         })?;
-        return load_scenario(name, &text, false).map(Arc::new).map_err(|e| {
-            eprintln!("{e}");
-            2
-        });
+        return load_scenario(name, &text, false)
+            .map(Arc::new)
+            .map_err(|e| {
+                eprintln!("{e}");
+                2
+            });
     }
     let bank = load_bank(cli)?;
     bank.scenario(name).ok_or_else(|| {
         let ids: Vec<&str> = bank.scenarios.iter().map(|s| s.id.as_str()).collect();
-        eprintln!("error: no scenario '{name}' in the bank{} (ec2-tutor list shows them)", suggest::hint(name, ids));
+        eprintln!(
+            "error: no scenario '{name}' in the bank{} (ec2-tutor list shows them)",
+            suggest::hint(name, ids)
+        );
         2
     })
 }
@@ -126,16 +143,28 @@ fn home(cli: &Cli) -> i32 {
         Err(c) => return c,
     };
     let st = style(cli);
-    println!("{}", st.strong("ec2-tutor — AWS EC2 security, simulated and graded by outcome"));
+    println!(
+        "{}",
+        st.strong("ec2-tutor — AWS EC2 security, simulated and graded by outcome")
+    );
     println!();
     for topic in crate::scenario::TOPICS {
-        let list: Vec<_> = bank.scenarios.iter().filter(|s| s.topic == *topic).collect();
+        let list: Vec<_> = bank
+            .scenarios
+            .iter()
+            .filter(|s| s.topic == *topic)
+            .collect();
         if list.is_empty() {
             continue;
         }
         println!("{}", st.strong(topic));
         for s in list {
-            println!("  {:<28} {}  {}", s.id, "★".repeat(s.difficulty as usize), s.title);
+            println!(
+                "  {:<28} {}  {}",
+                s.id,
+                "★".repeat(s.difficulty as usize),
+                s.title
+            );
         }
     }
     println!();
@@ -148,7 +177,11 @@ fn home(cli: &Cli) -> i32 {
 fn list(cli: &Cli, topic: Option<&str>) -> i32 {
     if let Some(t) = topic {
         if !crate::scenario::TOPICS.contains(&t) {
-            eprintln!("error: unknown topic '{t}'{}; topics: {}", suggest::hint(t, crate::scenario::TOPICS.iter().copied()), crate::scenario::TOPICS.join(", "));
+            eprintln!(
+                "error: unknown topic '{t}'{}; topics: {}",
+                suggest::hint(t, crate::scenario::TOPICS.iter().copied()),
+                crate::scenario::TOPICS.join(", ")
+            );
             return 2;
         }
     }
@@ -158,7 +191,10 @@ fn list(cli: &Cli, topic: Option<&str>) -> i32 {
     };
     for s in &bank.scenarios {
         if topic.is_none_or(|t| t == s.topic) {
-            println!("scenario  {:<28} {:<20} {}  {}", s.id, s.topic, s.difficulty, s.title);
+            println!(
+                "scenario  {:<28} {:<20} {}  {}",
+                s.id, s.topic, s.difficulty, s.title
+            );
         }
     }
     for t in crate::scenario::TOPICS {
@@ -210,7 +246,11 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
             return 2;
         }
     };
-    let st = if format == Format::Json { Style::PLAIN } else { style(cli) };
+    let st = if format == Format::Json {
+        Style::PLAIN
+    } else {
+        style(cli)
+    };
     let mut commands = Vec::new();
     let mut transcript = String::new();
     for (line, input) in script_lines(&text) {
@@ -233,7 +273,10 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
     let passed = !results.is_empty() && results.iter().all(|g| g.met);
     match format {
         Format::Json => {
-            let goals: Vec<_> = results.iter().map(|g| json!({"id": g.id, "met": g.met, "detail": g.detail})).collect();
+            let goals: Vec<_> = results
+                .iter()
+                .map(|g| json!({"id": g.id, "met": g.met, "detail": g.detail}))
+                .collect();
             let doc = json!({"scenario": scenario.id, "passed": passed, "goals": goals, "commands": commands});
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
@@ -246,15 +289,34 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
                 .goals
                 .iter()
                 .zip(&results)
-                .map(|(g, r)| crate::session::GoalView { id: g.id.clone(), text: g.text.clone(), met: r.met, detail: r.detail.clone() })
+                .map(|(g, r)| crate::session::GoalView {
+                    id: g.id.clone(),
+                    text: g.text.clone(),
+                    met: r.met,
+                    detail: r.detail.clone(),
+                })
                 .collect();
             println!("{}", text::goals(&views, st));
             let met = results.iter().filter(|g| g.met).count();
             println!();
             if passed {
-                println!("{}", st.good(&format!("PASSED {}: {met}/{} goals met", scenario.id, results.len())));
+                println!(
+                    "{}",
+                    st.good(&format!(
+                        "PASSED {}: {met}/{} goals met",
+                        scenario.id,
+                        results.len()
+                    ))
+                );
             } else {
-                println!("{}", st.bad(&format!("FAILED {}: {met}/{} goals met", scenario.id, results.len())));
+                println!(
+                    "{}",
+                    st.bad(&format!(
+                        "FAILED {}: {met}/{} goals met",
+                        scenario.id,
+                        results.len()
+                    ))
+                );
             }
         }
     }
@@ -349,7 +411,10 @@ fn lint_paths(paths: &[PathBuf]) -> i32 {
             crate::quiz::question::load_questions(&path, &text).map(|qs| {
                 for q in qs {
                     if let Some((_, other)) = question_ids.iter().find(|(id, _)| *id == q.id) {
-                        eprintln!("error: {path}: question id '{}' is also used in {other}", q.id);
+                        eprintln!(
+                            "error: {path}: question id '{}' is also used in {other}",
+                            q.id
+                        );
                         problems += 1;
                     }
                     question_ids.push((q.id, path.clone()));
@@ -358,7 +423,10 @@ fn lint_paths(paths: &[PathBuf]) -> i32 {
         } else {
             load_scenario(&path, &text, true).map(|s| {
                 if let Some((_, other)) = scenario_ids.iter().find(|(id, _)| *id == s.id) {
-                    eprintln!("error: {path}: scenario id '{}' is also used in {other}", s.id);
+                    eprintln!(
+                        "error: {path}: scenario id '{}' is also used in {other}",
+                        s.id
+                    );
                     problems += 1;
                 }
                 scenario_ids.push((s.id.clone(), path.clone()));
@@ -373,7 +441,15 @@ fn lint_paths(paths: &[PathBuf]) -> i32 {
             eprintln!("{e}");
         }
     }
-    println!("checked {} files: {}", files.len(), if problems == 0 { "no problems".to_string() } else { format!("{problems} problems") });
+    println!(
+        "checked {} files: {}",
+        files.len(),
+        if problems == 0 {
+            "no problems".to_string()
+        } else {
+            format!("{problems} problems")
+        }
+    );
     if problems == 0 {
         0
     } else {

@@ -1,8 +1,8 @@
 pub mod aws;
-pub mod iam;
-pub mod lint;
 pub mod bank;
 pub mod cli;
+pub mod iam;
+pub mod lint;
 pub mod model;
 pub mod net;
 pub mod quiz;

@@ -16,7 +16,11 @@ pub fn prove(s: &Arc<Scenario>) -> Vec<Diagnostic> {
     let mut session = match Session::new(s.clone(), LINT_SEED) {
         Ok(x) => x,
         Err(e) => {
-            d.push(Diagnostic { line: 0, col: 0, message: e });
+            d.push(Diagnostic {
+                line: 0,
+                col: 0,
+                message: e,
+            });
             return d;
         }
     };
@@ -34,8 +38,13 @@ pub fn prove(s: &Arc<Scenario>) -> Vec<Diagnostic> {
     for (line, cmd) in &s.solution {
         let out = session.execute(cmd);
         if let Output::AwsError(_) | Output::Error(_) = &out {
-            let msg = crate::render::text::render(&out, crate::render::text::Style::PLAIN, session.clock);
-            d.push(Diagnostic { line: *line as u64, col: 1, message: format!("solution command fails: {msg}") });
+            let msg =
+                crate::render::text::render(&out, crate::render::text::Style::PLAIN, session.clock);
+            d.push(Diagnostic {
+                line: *line as u64,
+                col: 1,
+                message: format!("solution command fails: {msg}"),
+            });
         }
     }
     for (g, r) in s.goals.iter().zip(session.grade()) {
@@ -43,7 +52,10 @@ pub fn prove(s: &Arc<Scenario>) -> Vec<Diagnostic> {
             d.push(Diagnostic {
                 line: 0,
                 col: 0,
-                message: format!("after the solution, goal '{}' is not met: {}", g.id, r.detail),
+                message: format!(
+                    "after the solution, goal '{}' is not met: {}",
+                    g.id, r.detail
+                ),
             });
         }
     }
@@ -56,6 +68,9 @@ pub fn prove_file(path: &str, s: &Arc<Scenario>) -> Option<LoadError> {
     if d.is_empty() {
         None
     } else {
-        Some(LoadError { path: path.to_string(), diagnostics: d })
+        Some(LoadError {
+            path: path.to_string(),
+            diagnostics: d,
+        })
     }
 }

@@ -27,20 +27,90 @@ pub struct TutorCommand {
 }
 
 pub const TUTOR_COMMANDS: &[TutorCommand] = &[
-    TutorCommand { name: "help", usage: "help [COMMAND]", summary: "list commands, or one command's usage with an example", example: "help probe" },
-    TutorCommand { name: "goals", usage: "goals", summary: "each goal, met or not, with its one-line detail", example: "goals" },
-    TutorCommand { name: "check", usage: "check", summary: "grade now; when every goal is met, record the pass and show the debrief", example: "check" },
-    TutorCommand { name: "hint", usage: "hint", summary: "the scenario's next hint", example: "hint" },
-    TutorCommand { name: "probe", usage: "probe --from A --to B --protocol P [--port PORTS] [--src-port N[-M]]", summary: "evaluate a flow end to end: the verdict and every hop", example: "probe --from internet --to web --protocol tcp --port 443" },
-    TutorCommand { name: "explain", usage: "explain", summary: "the full trace of the last probe or failed goal, rule by rule", example: "explain" },
-    TutorCommand { name: "connect", usage: "connect --from A --to B --protocol P --port N [--id NAME]", summary: "open a connection (tracked or not, as AWS would)", example: "connect --from office --to web --protocol tcp --port 22 --id admin" },
-    TutorCommand { name: "connections", usage: "connections", summary: "live connections and whether each is tracked, alive or dropped", example: "connections" },
-    TutorCommand { name: "wait", usage: "wait DURATION", summary: "advance the simulated clock (30s, 5m, 2h, 5d)", example: "wait 5m" },
-    TutorCommand { name: "map", usage: "map", summary: "draw the VPCs, subnets, instances, groups and the flows they allow", example: "map" },
-    TutorCommand { name: "undo", usage: "undo", summary: "take back the last state-changing command", example: "undo" },
-    TutorCommand { name: "reset", usage: "reset", summary: "restart the scenario", example: "reset" },
-    TutorCommand { name: "solution", usage: "solution", summary: "show the model solution (the pass then no longer counts as unaided)", example: "solution" },
-    TutorCommand { name: "quit", usage: "quit", summary: "leave, saving progress", example: "quit" },
+    TutorCommand {
+        name: "help",
+        usage: "help [COMMAND]",
+        summary: "list commands, or one command's usage with an example",
+        example: "help probe",
+    },
+    TutorCommand {
+        name: "goals",
+        usage: "goals",
+        summary: "each goal, met or not, with its one-line detail",
+        example: "goals",
+    },
+    TutorCommand {
+        name: "check",
+        usage: "check",
+        summary: "grade now; when every goal is met, record the pass and show the debrief",
+        example: "check",
+    },
+    TutorCommand {
+        name: "hint",
+        usage: "hint",
+        summary: "the scenario's next hint",
+        example: "hint",
+    },
+    TutorCommand {
+        name: "probe",
+        usage: "probe --from A --to B --protocol P [--port PORTS] [--src-port N[-M]]",
+        summary: "evaluate a flow end to end: the verdict and every hop",
+        example: "probe --from internet --to web --protocol tcp --port 443",
+    },
+    TutorCommand {
+        name: "explain",
+        usage: "explain",
+        summary: "the full trace of the last probe or failed goal, rule by rule",
+        example: "explain",
+    },
+    TutorCommand {
+        name: "connect",
+        usage: "connect --from A --to B --protocol P --port N [--id NAME]",
+        summary: "open a connection (tracked or not, as AWS would)",
+        example: "connect --from office --to web --protocol tcp --port 22 --id admin",
+    },
+    TutorCommand {
+        name: "connections",
+        usage: "connections",
+        summary: "live connections and whether each is tracked, alive or dropped",
+        example: "connections",
+    },
+    TutorCommand {
+        name: "wait",
+        usage: "wait DURATION",
+        summary: "advance the simulated clock (30s, 5m, 2h, 5d)",
+        example: "wait 5m",
+    },
+    TutorCommand {
+        name: "map",
+        usage: "map",
+        summary: "draw the VPCs, subnets, instances, groups and the flows they allow",
+        example: "map",
+    },
+    TutorCommand {
+        name: "undo",
+        usage: "undo",
+        summary: "take back the last state-changing command",
+        example: "undo",
+    },
+    TutorCommand {
+        name: "reset",
+        usage: "reset",
+        summary: "restart the scenario",
+        example: "reset",
+    },
+    TutorCommand {
+        name: "solution",
+        usage: "solution",
+        summary: "show the model solution (the pass then no longer counts as unaided)",
+        example: "solution",
+    },
+    TutorCommand {
+        name: "quit",
+        usage: "quit",
+        summary: "leave, saving progress",
+        example: "quit",
+    },
 ];
 
 /// AWS services whose commands may be typed without the leading `aws`.
@@ -95,16 +165,32 @@ pub struct Explain {
 /// What a command produced. Rendering (text, colour, JSON) is the caller's business.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Output {
-    Aws { operation: String, json: Value },
+    Aws {
+        operation: String,
+        json: Value,
+    },
     AwsError(AwsError),
     Probe(Box<Probe>),
     Explain(Box<Explain>),
     Goals(Vec<GoalView>),
-    Check { goals: Vec<GoalView>, passed: bool, debrief: Option<String>, aided: bool },
-    Hint { number: usize, total: usize, text: String },
+    Check {
+        goals: Vec<GoalView>,
+        passed: bool,
+        debrief: Option<String>,
+        aided: bool,
+    },
+    Hint {
+        number: usize,
+        total: usize,
+        text: String,
+    },
     Connected(Connection),
     Connections(Vec<Connection>),
-    Waited { seconds: u64, now: u64, dropped: Vec<Connection> },
+    Waited {
+        seconds: u64,
+        now: u64,
+        dropped: Vec<Connection>,
+    },
     Map(String),
     Help(String),
     Solution(Vec<String>),
@@ -127,11 +213,24 @@ impl Output {
             Output::Probe(p) => serde_json::to_value(&p.result).unwrap_or(Value::Null),
             Output::Explain(e) => serde_json::to_value(e).unwrap_or(Value::Null),
             Output::Goals(g) => json!({ "goals": g }),
-            Output::Check { goals, passed, debrief, aided } => json!({"passed": passed, "goals": goals, "debrief": debrief, "aided": aided}),
-            Output::Hint { number, total, text } => json!({"hint": number, "of": total, "text": text}),
+            Output::Check {
+                goals,
+                passed,
+                debrief,
+                aided,
+            } => json!({"passed": passed, "goals": goals, "debrief": debrief, "aided": aided}),
+            Output::Hint {
+                number,
+                total,
+                text,
+            } => json!({"hint": number, "of": total, "text": text}),
             Output::Connected(c) => serde_json::to_value(c).unwrap_or(Value::Null),
             Output::Connections(c) => json!({ "connections": c }),
-            Output::Waited { seconds, now, dropped } => json!({"waited": seconds, "clock": now, "dropped": dropped}),
+            Output::Waited {
+                seconds,
+                now,
+                dropped,
+            } => json!({"waited": seconds, "clock": now, "dropped": dropped}),
             Output::Map(m) => json!({ "map": m }),
             Output::Help(h) => json!({ "help": h }),
             Output::Solution(s) => json!({ "solution": s }),
@@ -255,12 +354,23 @@ impl Session {
             .goals
             .iter()
             .zip(results)
-            .map(|(g, r)| GoalView { id: g.id.clone(), text: g.text.clone(), met: r.met, detail: r.detail.clone() })
+            .map(|(g, r)| GoalView {
+                id: g.id.clone(),
+                text: g.text.clone(),
+                met: r.met,
+                detail: r.detail.clone(),
+            })
             .collect()
     }
 
     fn snapshot(&self) -> Snapshot {
-        Snapshot { account: self.account.clone(), connections: self.connections.clone(), clock: self.clock, ids: self.ids.clone(), next_conn: self.next_conn }
+        Snapshot {
+            account: self.account.clone(),
+            connections: self.connections.clone(),
+            clock: self.clock,
+            ids: self.ids.clone(),
+            next_conn: self.next_conn,
+        }
     }
 
     fn restore(&mut self, s: Snapshot) {
@@ -298,7 +408,11 @@ impl Session {
             return Output::Message(String::new());
         };
         if first == "aws" || AWS_SERVICES.contains(&first.as_str()) {
-            let rest = if first == "aws" { &words[1..] } else { &words[..] };
+            let rest = if first == "aws" {
+                &words[1..]
+            } else {
+                &words[..]
+            };
             return self.run_aws(rest);
         }
         let args = &words[1..];
@@ -319,7 +433,9 @@ impl Session {
             "undo" => match self.undo.pop() {
                 Some(s) => {
                     self.restore(s);
-                    Output::Message("undone: the account is as it was before the last change".into())
+                    Output::Message(
+                        "undone: the account is as it was before the last change".into(),
+                    )
                 }
                 None => Output::Error("nothing to undo".into()),
             },
@@ -342,28 +458,43 @@ impl Session {
                     return Output::Error("the sandbox has no solution".into());
                 }
                 self.solution_viewed = true;
-                Output::Solution(self.scenario.solution.iter().map(|(_, s)| s.clone()).collect())
+                Output::Solution(
+                    self.scenario
+                        .solution
+                        .iter()
+                        .map(|(_, s)| s.clone())
+                        .collect(),
+                )
             }
             "quit" | "exit" => Output::Quit,
             other => {
                 let mut names: Vec<&str> = TUTOR_COMMANDS.iter().map(|c| c.name).collect();
                 names.extend(AWS_SERVICES);
                 names.push("aws");
-                Output::Error(format!("unknown command '{other}'{}. Type help for the list.", suggest::hint(other, names)))
+                Output::Error(format!(
+                    "unknown command '{other}'{}. Type help for the list.",
+                    suggest::hint(other, names)
+                ))
             }
         }
     }
 
     fn run_aws(&mut self, words: &[String]) -> Output {
         let before = self.snapshot();
-        let mut ctx = Ctx { account: &mut self.account, ids: &mut self.ids };
+        let mut ctx = Ctx {
+            account: &mut self.account,
+            ids: &mut self.ids,
+        };
         match aws::run(&mut ctx, words) {
             Ok(s) => {
                 if s.changed {
                     self.undo.push(before);
                     self.refresh_connections();
                 }
-                Output::Aws { operation: s.operation, json: s.output }
+                Output::Aws {
+                    operation: s.operation,
+                    json: s.output,
+                }
             }
             Err(e) => {
                 // A failed call changes nothing.
@@ -380,12 +511,26 @@ impl Session {
         if passed {
             self.passed = true;
         }
-        if let Some((i, g)) = r.iter().enumerate().find(|(_, g)| !g.met && g.trace.is_some()) {
+        if let Some((i, g)) = r
+            .iter()
+            .enumerate()
+            .find(|(_, g)| !g.met && g.trace.is_some())
+        {
             if let Some(t) = &g.trace {
-                self.last_explain = Some((format!("goal {}", self.scenario.goals[i].id), t.clone()));
+                self.last_explain =
+                    Some((format!("goal {}", self.scenario.goals[i].id), t.clone()));
             }
         }
-        Output::Check { goals, passed, debrief: if passed { self.scenario.debrief.clone() } else { None }, aided: self.solution_viewed }
+        Output::Check {
+            goals,
+            passed,
+            debrief: if passed {
+                self.scenario.debrief.clone()
+            } else {
+                None
+            },
+            aided: self.solution_viewed,
+        }
     }
 
     fn hint(&mut self) -> Output {
@@ -395,16 +540,28 @@ impl Session {
         }
         let n = (self.hints_shown + 1).min(hints.len());
         self.hints_shown = n;
-        Output::Hint { number: n, total: hints.len(), text: hints[n - 1].clone() }
+        Output::Hint {
+            number: n,
+            total: hints.len(),
+            text: hints[n - 1].clone(),
+        }
     }
 
     fn probe(&mut self, args: &[String]) -> Output {
-        let f = match Flags::parse(args, &["from", "to", "protocol", "port", "src-port"], "probe") {
+        let f = match Flags::parse(
+            args,
+            &["from", "to", "protocol", "port", "src-port"],
+            "probe",
+        ) {
             Ok(f) => f,
             Err(e) => return Output::Error(e),
         };
-        let (Some(from), Some(to), Some(proto)) = (f.get("from"), f.get("to"), f.get("protocol")) else {
-            return Output::Error("usage: probe --from A --to B --protocol P [--port PORTS] [--src-port N[-M]]".into());
+        let (Some(from), Some(to), Some(proto)) = (f.get("from"), f.get("to"), f.get("protocol"))
+        else {
+            return Output::Error(
+                "usage: probe --from A --to B --protocol P [--port PORTS] [--src-port N[-M]]"
+                    .into(),
+            );
         };
         let protocol = match Protocol::parse(proto) {
             Ok(p) => p,
@@ -425,8 +582,21 @@ impl Session {
         let c = Compiled::new(&self.account);
         match grade::evaluate_flow(&c, from, to, protocol, ports, src_ports) {
             Ok(r) => {
-                self.last_explain = Some((format!("probe {from} → {to} {} {}", protocol, ports.describe(protocol)), r.clone()));
-                Output::Probe(Box::new(Probe { from: from.into(), to: to.into(), protocol: protocol.to_string(), ports: ports.describe(protocol), result: r }))
+                self.last_explain = Some((
+                    format!(
+                        "probe {from} → {to} {} {}",
+                        protocol,
+                        ports.describe(protocol)
+                    ),
+                    r.clone(),
+                ));
+                Output::Probe(Box::new(Probe {
+                    from: from.into(),
+                    to: to.into(),
+                    protocol: protocol.to_string(),
+                    ports: ports.describe(protocol),
+                    result: r,
+                }))
             }
             Err(e) => Output::Error(e),
         }
@@ -437,12 +607,28 @@ impl Session {
             Some(x) => Some(x.clone()),
             None => {
                 let r = self.grade();
-                self.scenario.goals.iter().zip(r).find(|(_, g)| !g.met && g.trace.is_some()).map(|(goal, g)| (format!("goal {}", goal.id), g.trace.unwrap_or_else(|| unreachable_trace())))
+                self.scenario
+                    .goals
+                    .iter()
+                    .zip(r)
+                    .find(|(_, g)| !g.met && g.trace.is_some())
+                    .map(|(goal, g)| {
+                        (
+                            format!("goal {}", goal.id),
+                            g.trace.unwrap_or_else(|| unreachable_trace()),
+                        )
+                    })
             }
         };
         match subject {
-            None => Output::Error("nothing to explain yet: run probe first (or check, with a flow goal unmet)".into()),
-            Some((subject, r)) => Output::Explain(Box::new(crate::render::explain::explain(&self.account, &subject, &r))),
+            None => Output::Error(
+                "nothing to explain yet: run probe first (or check, with a flow goal unmet)".into(),
+            ),
+            Some((subject, r)) => Output::Explain(Box::new(crate::render::explain::explain(
+                &self.account,
+                &subject,
+                &r,
+            ))),
         }
     }
 
@@ -451,11 +637,16 @@ impl Session {
             Ok(f) => f,
             Err(e) => return Output::Error(e),
         };
-        let (Some(from), Some(to), Some(proto)) = (f.get("from"), f.get("to"), f.get("protocol")) else {
-            return Output::Error("usage: connect --from A --to B --protocol P --port N [--id NAME]".into());
+        let (Some(from), Some(to), Some(proto)) = (f.get("from"), f.get("to"), f.get("protocol"))
+        else {
+            return Output::Error(
+                "usage: connect --from A --to B --protocol P --port N [--id NAME]".into(),
+            );
         };
         let protocol = match Protocol::parse(proto) {
-            Ok(Protocol::All) => return Output::Error("a connection uses one protocol, not all".into()),
+            Ok(Protocol::All) => {
+                return Output::Error("a connection uses one protocol, not all".into())
+            }
             Ok(p) => p,
             Err(e) => return Output::Error(e),
         };
@@ -470,7 +661,9 @@ impl Session {
             _ => false,
         };
         if !single {
-            return Output::Error("a connection goes to one port: --port N (ICMP: TYPE/CODE)".into());
+            return Output::Error(
+                "a connection goes to one port: --port N (ICMP: TYPE/CODE)".into(),
+            );
         }
         let id = match f.get("id") {
             Some(i) => i.to_string(),
@@ -516,18 +709,30 @@ impl Session {
         self.undo.push(self.snapshot());
         self.clock = self.clock.saturating_add(seconds);
         let dropped = self.refresh_connections();
-        Output::Waited { seconds, now: self.clock, dropped }
+        Output::Waited {
+            seconds,
+            now: self.clock,
+            dropped,
+        }
     }
 }
 
 fn unreachable_trace() -> FlowResult {
     // Only goals that carry a trace are selected above.
-    FlowResult { verdict: Verdict::Deny, hops: vec![], example: None, summary: String::new(), tracked: None, packet: Default::default() }
+    FlowResult {
+        verdict: Verdict::Deny,
+        hops: vec![],
+        example: None,
+        summary: String::new(),
+        tracked: None,
+        packet: Default::default(),
+    }
 }
 
 /// Parses `30s`, `5m`, `2h`, `5d`, `1h30m`, or a bare number of seconds.
 pub fn parse_duration(s: &str) -> Result<u64, String> {
-    let bad = || format!("'{s}' is not a duration: use a number with s, m, h or d (30s, 5m, 2h, 5d)");
+    let bad =
+        || format!("'{s}' is not a duration: use a number with s, m, h or d (30s, 5m, 2h, 5d)");
     if let Ok(n) = s.parse::<u64>() {
         return Ok(n);
     }
@@ -546,7 +751,9 @@ pub fn parse_duration(s: &str) -> Result<u64, String> {
             _ => return Err(bad()),
         };
         let n: u64 = num.parse().map_err(|_| bad())?;
-        total = total.checked_add(n.checked_mul(unit).ok_or_else(bad)?).ok_or_else(bad)?;
+        total = total
+            .checked_add(n.checked_mul(unit).ok_or_else(bad)?)
+            .ok_or_else(bad)?;
         num.clear();
     }
     if !num.is_empty() || total == 0 && !s.starts_with('0') {
@@ -585,12 +792,21 @@ impl Flags {
         let mut out = Vec::new();
         for f in raw.flags {
             if !known.contains(&f.name.as_str()) {
-                return Err(format!("{cmd}: unknown option --{}{}", f.name, suggest::hint(&f.name, known.iter().copied())));
+                return Err(format!(
+                    "{cmd}: unknown option --{}{}",
+                    f.name,
+                    suggest::hint(&f.name, known.iter().copied())
+                ));
             }
             match f.values.as_slice() {
                 [v] => out.push((f.name, v.clone())),
                 [] => return Err(format!("{cmd}: --{} needs a value", f.name)),
-                _ => return Err(format!("{cmd}: --{} takes one value (quote it if it has spaces)", f.name)),
+                _ => {
+                    return Err(format!(
+                        "{cmd}: --{} takes one value (quote it if it has spaces)",
+                        f.name
+                    ))
+                }
             }
         }
         Ok(Flags(out))

@@ -55,7 +55,6 @@ fn distance(a: &[char], b: &[char]) -> usize {
     at(&prev, n)
 }
 
-
 /// `; did you mean 'x'?` or nothing.
 pub fn hint<'a, I>(word: &str, candidates: I) -> String
 where
@@ -131,5 +130,4 @@ mod tests {
         assert_eq!(did_you_mean("abcdefghijkl", &["abcvwxyzijkl"]), None);
         assert_eq!(did_you_mean("x", &[]), None);
     }
-
 }

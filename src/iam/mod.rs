@@ -40,7 +40,10 @@ pub struct Evaluation {
 /// `*` matches any run, `?` one character; case-insensitive for actions.
 pub fn wildcard(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     let (p, t): (Vec<char>, Vec<char>) = if case_insensitive {
-        (pattern.to_lowercase().chars().collect(), text.to_lowercase().chars().collect())
+        (
+            pattern.to_lowercase().chars().collect(),
+            text.to_lowercase().chars().collect(),
+        )
     } else {
         (pattern.chars().collect(), text.chars().collect())
     };
@@ -72,7 +75,10 @@ pub fn wildcard(pattern: &str, text: &str, case_insensitive: bool) -> bool {
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
         _ => vec![],
     }
 }
@@ -101,19 +107,30 @@ pub fn evaluate(policies: &[(String, Value)], action: &str, resource: &str) -> E
                     .unwrap_or_else(|| format!("#{}", i + 1)),
             };
             let action_ok = if st.get("NotAction").is_some() {
-                !strings(st.get("NotAction")).iter().any(|p| wildcard(p, action, true))
+                !strings(st.get("NotAction"))
+                    .iter()
+                    .any(|p| wildcard(p, action, true))
             } else {
-                strings(st.get("Action")).iter().any(|p| wildcard(p, action, true))
+                strings(st.get("Action"))
+                    .iter()
+                    .any(|p| wildcard(p, action, true))
             };
             let resource_ok = if st.get("NotResource").is_some() {
-                !strings(st.get("NotResource")).iter().any(|p| wildcard(p, resource, false))
+                !strings(st.get("NotResource"))
+                    .iter()
+                    .any(|p| wildcard(p, resource, false))
             } else {
-                strings(st.get("Resource")).iter().any(|p| wildcard(p, resource, false))
+                strings(st.get("Resource"))
+                    .iter()
+                    .any(|p| wildcard(p, resource, false))
             };
             if !(action_ok && resource_ok) {
                 continue;
             }
-            if st.get("Condition").is_some_and(|c| c.as_object().is_some_and(|o| !o.is_empty())) {
+            if st
+                .get("Condition")
+                .is_some_and(|c| c.as_object().is_some_and(|o| !o.is_empty()))
+            {
                 skipped.push(r);
                 continue;
             }
@@ -130,7 +147,11 @@ pub fn evaluate(policies: &[(String, Value)], action: &str, resource: &str) -> E
         (true, false) => (Decision::Allow, allows),
         (true, true) => (Decision::ImplicitDeny, vec![]),
     };
-    Evaluation { decision, deciding, skipped_conditions: skipped }
+    Evaluation {
+        decision,
+        deciding,
+        skipped_conditions: skipped,
+    }
 }
 
 /// The answer to "may the software on this instance call `action` on `resource`?".
@@ -148,10 +169,21 @@ fn refs(v: &[StatementRef]) -> String {
 
 /// Follows instance → instance profile → role (trust must name ec2.amazonaws.com) →
 /// policies, then evaluates.
-pub fn instance_may(acct: &Account, instance: &str, action: &str, resource: &str) -> Result<InstanceDecision, String> {
-    let idx = find_instance(acct, instance).ok_or_else(|| format!("instance {instance} no longer exists"))?;
+pub fn instance_may(
+    acct: &Account,
+    instance: &str,
+    action: &str,
+    resource: &str,
+) -> Result<InstanceDecision, String> {
+    let idx = find_instance(acct, instance)
+        .ok_or_else(|| format!("instance {instance} no longer exists"))?;
     let inst = &acct.instances[idx];
-    let deny = |d: String| Ok(InstanceDecision { allowed: false, detail: d });
+    let deny = |d: String| {
+        Ok(InstanceDecision {
+            allowed: false,
+            detail: d,
+        })
+    };
     let Some(pname) = &inst.iam_instance_profile else {
         return deny(format!("{} has no instance profile: software on it gets no AWS credentials, so every call is denied", inst.label()));
     };
@@ -183,7 +215,10 @@ pub fn instance_may(acct: &Account, instance: &str, action: &str, resource: &str
         Decision::ExplicitDeny => format!("explicitly denied by {} (an explicit Deny wins over any Allow)", refs(&e.deciding)),
         Decision::ImplicitDeny => format!("implicitly denied: no statement of role {rname}'s policies allows {action} on {resource}"),
     };
-    Ok(InstanceDecision { allowed: e.decision == Decision::Allow, detail })
+    Ok(InstanceDecision {
+        allowed: e.decision == Decision::Allow,
+        detail,
+    })
 }
 
 #[cfg(test)]
@@ -199,9 +234,21 @@ mod tests {
         let p = vec![("a".to_string(), allow), ("d".to_string(), deny)];
         let e = evaluate(&p, "s3:DeleteObject", "arn:aws:s3:::b/k");
         assert_eq!(e.decision, Decision::ExplicitDeny);
-        assert_eq!(e.deciding, vec![StatementRef { policy: "d".into(), sid: "#1".into() }]);
-        assert_eq!(evaluate(&p, "s3:GetObject", "arn:aws:s3:::b/k").decision, Decision::Allow);
-        assert_eq!(evaluate(&p, "ec2:RunInstances", "*").decision, Decision::ImplicitDeny);
+        assert_eq!(
+            e.deciding,
+            vec![StatementRef {
+                policy: "d".into(),
+                sid: "#1".into()
+            }]
+        );
+        assert_eq!(
+            evaluate(&p, "s3:GetObject", "arn:aws:s3:::b/k").decision,
+            Decision::Allow
+        );
+        assert_eq!(
+            evaluate(&p, "ec2:RunInstances", "*").decision,
+            Decision::ImplicitDeny
+        );
     }
 
     #[test]
@@ -210,8 +257,14 @@ mod tests {
         assert!(wildcard("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y", false));
         assert!(!wildcard("arn:aws:s3:::b/*", "arn:aws:s3:::c/x", false));
         assert!(wildcard("ec2:Describe?pcs", "ec2:DescribeVpcs", true));
-        let p = vec![("n".to_string(), json!({"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}))];
+        let p = vec![(
+            "n".to_string(),
+            json!({"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}),
+        )];
         assert_eq!(evaluate(&p, "s3:GetObject", "*").decision, Decision::Allow);
-        assert_eq!(evaluate(&p, "iam:PassRole", "*").decision, Decision::ImplicitDeny);
+        assert_eq!(
+            evaluate(&p, "iam:PassRole", "*").decision,
+            Decision::ImplicitDeny
+        );
     }
 }

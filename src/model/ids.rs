@@ -11,7 +11,8 @@ use rand_chacha::ChaCha8Rng;
 
 /// The id prefixes this simulator issues.
 pub const PREFIXES: &[&str] = &[
-    "vpc", "subnet", "sg", "sgr", "acl", "aclassoc", "i", "igw", "eni", "key", "rtb", "nat", "eipalloc",
+    "vpc", "subnet", "sg", "sgr", "acl", "aclassoc", "i", "igw", "eni", "key", "rtb", "nat",
+    "eipalloc",
 ];
 
 /// True when `id` is `PREFIX-` followed by 8 or 17 lowercase hex digits.
@@ -19,7 +20,9 @@ pub fn is_valid(prefix: &str, id: &str) -> bool {
     match id.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')) {
         Some(hex) => {
             (hex.len() == 8 || hex.len() == 17)
-                && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         }
         None => false,
     }

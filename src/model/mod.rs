@@ -186,8 +186,7 @@ impl NetworkAcl {
     }
 
     pub fn sort(&mut self) {
-        self.entries
-            .sort_by_key(|e| (e.egress, e.rule_number));
+        self.entries.sort_by_key(|e| (e.egress, e.rule_number));
     }
 }
 
@@ -363,7 +362,10 @@ impl Account {
 
 /// The rules AWS gives a new VPC's `default` security group (FACTS: Security groups): inbound
 /// all protocols from members of itself, outbound all traffic to 0.0.0.0/0.
-pub fn default_group_rules(group_id: &str, mut rule_id: impl FnMut() -> String) -> (Vec<SgRule>, Vec<SgRule>) {
+pub fn default_group_rules(
+    group_id: &str,
+    mut rule_id: impl FnMut() -> String,
+) -> (Vec<SgRule>, Vec<SgRule>) {
     let ingress = vec![SgRule {
         id: rule_id(),
         protocol: Protocol::All,

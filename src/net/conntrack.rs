@@ -59,10 +59,23 @@ impl Connection {
     }
 }
 
-fn spec(c: &Compiled<'_>, from: &str, to: &str, protocol: Protocol, ports: Ports, sport: Option<u16>) -> Result<FlowSpec, String> {
+fn spec(
+    c: &Compiled<'_>,
+    from: &str,
+    to: &str,
+    protocol: Protocol,
+    ports: Ports,
+    sport: Option<u16>,
+) -> Result<FlowSpec, String> {
     let from = resolve_endpoint(c.account, from)?;
     let to = resolve_endpoint(c.account, to)?;
-    Ok(FlowSpec { from, to, protocol, ports, src_ports: sport.map(|p| (p, p)) })
+    Ok(FlowSpec {
+        from,
+        to,
+        protocol,
+        ports,
+        src_ports: sport.map(|p| (p, p)),
+    })
 }
 
 fn packet_of(c: &Compiled<'_>, s: &FlowSpec, path: &super::flow::Path, sport: u16) -> Packet {
@@ -80,7 +93,13 @@ fn packet_of(c: &Compiled<'_>, s: &FlowSpec, path: &super::flow::Path, sport: u1
             _ => 0,
         },
     };
-    Packet { src, dst, proto: path.proto, sport, dport: path.dports.first().unwrap_or(0) }
+    Packet {
+        src,
+        dst,
+        proto: path.proto,
+        sport,
+        dport: path.dports.first().unwrap_or(0),
+    }
 }
 
 /// Picks the client port: `pick` chooses an offset in the client's ephemeral range (the
@@ -90,7 +109,9 @@ pub fn client_port(c: &Compiled<'_>, from: &str, protocol: Protocol, pick: u64) 
         return 0;
     }
     let os = match resolve_endpoint(c.account, from) {
-        Ok(super::flow::Endpoint::Instance { index, .. }) => Some(c.account.instances[index].platform),
+        Ok(super::flow::Endpoint::Instance { index, .. }) => {
+            Some(c.account.instances[index].platform)
+        }
         Ok(super::flow::Endpoint::Outside { os, .. }) => os,
         Err(_) => None,
     };
@@ -101,14 +122,29 @@ pub fn client_port(c: &Compiled<'_>, from: &str, protocol: Protocol, pick: u64) 
 /// Opens a connection at time `now`; fails with the blocking hop's reason when the flow is
 /// not allowed.
 #[allow(clippy::too_many_arguments)]
-pub fn open(c: &Compiled<'_>, id: &str, from: &str, to: &str, protocol: Protocol, ports: Ports, sport: u16, now: u64) -> Result<Connection, String> {
+pub fn open(
+    c: &Compiled<'_>,
+    id: &str,
+    from: &str,
+    to: &str,
+    protocol: Protocol,
+    ports: Ports,
+    sport: u16,
+    now: u64,
+) -> Result<Connection, String> {
     let s = spec(c, from, to, protocol, ports, Some(sport))?;
     let path = c.path(&s).map_err(|e| e.to_string())?;
     let pkt = packet_of(c, &s, &path, sport);
     if !path.decide(&pkt) {
         let hops = path.trace(c, &pkt);
-        let why = hops.iter().find(|h| h.verdict == HopVerdict::Deny).map(|h| h.reason.clone()).unwrap_or_else(|| "denied".into());
-        return Err(format!("connection from {from} to {to} cannot be opened: {why}"));
+        let why = hops
+            .iter()
+            .find(|h| h.verdict == HopVerdict::Deny)
+            .map(|h| h.reason.clone())
+            .unwrap_or_else(|| "denied".into());
+        return Err(format!(
+            "connection from {from} to {to} cannot be opened: {why}"
+        ));
     }
     let src = std::net::Ipv4Addr::from(pkt.src).to_string();
     let dst = std::net::Ipv4Addr::from(pkt.dst).to_string();
@@ -141,7 +177,14 @@ pub fn refresh(c: &Compiled<'_>, conn: &Connection, now: u64) -> Connection {
     let drop = |out: &mut Connection, reason: String| {
         out.state = ConnState::Dropped { at: now, reason };
     };
-    let s = match spec(c, &conn.from, &conn.to, conn.protocol, conn.ports, Some(conn.src_port)) {
+    let s = match spec(
+        c,
+        &conn.from,
+        &conn.to,
+        conn.protocol,
+        conn.ports,
+        Some(conn.src_port),
+    ) {
         Ok(s) => s,
         Err(e) => {
             drop(&mut out, e);
@@ -173,7 +216,10 @@ pub fn refresh(c: &Compiled<'_>, conn: &Connection, now: u64) -> Connection {
         } else if sg {
             format!("untracked, so the rule change cut it at once: {}", h.reason)
         } else {
-            format!("{} (network ACLs and routing are checked on every packet, tracked or not)", h.reason)
+            format!(
+                "{} (network ACLs and routing are checked on every packet, tracked or not)",
+                h.reason
+            )
         };
         drop(&mut out, why);
         return out;
@@ -185,7 +231,10 @@ pub fn refresh(c: &Compiled<'_>, conn: &Connection, now: u64) -> Connection {
         return out;
     }
     if !conn.tracked && !path.reply_allowed_untracked(c, &pkt) {
-        drop(&mut out, "untracked, and no outbound rule allows the reply any more".into());
+        drop(
+            &mut out,
+            "untracked, and no outbound rule allows the reply any more".into(),
+        );
         return out;
     }
     if conn.tracked && idle > conn.timeout {

@@ -13,11 +13,19 @@ pub fn find_instance(acct: &Account, name: &str) -> Option<usize> {
     acct.instances
         .iter()
         .position(|i| i.id == name)
-        .or_else(|| acct.instances.iter().position(|i| i.name.as_deref() == Some(name)))
+        .or_else(|| {
+            acct.instances
+                .iter()
+                .position(|i| i.name.as_deref() == Some(name))
+        })
 }
 
 fn known_names(acct: &Account) -> Vec<String> {
-    let mut v: Vec<String> = acct.instances.iter().map(|i| i.label().to_string()).collect();
+    let mut v: Vec<String> = acct
+        .instances
+        .iter()
+        .map(|i| i.label().to_string())
+        .collect();
     v.extend(acct.hosts.iter().map(|h| h.name.clone()));
     v.push("internet".into());
     v
@@ -34,7 +42,10 @@ pub fn resolve_endpoint(acct: &Account, text: &str) -> Result<Endpoint, String> 
         });
     }
     if let Some(index) = find_instance(acct, t) {
-        return Ok(Endpoint::Instance { index, public: false });
+        return Ok(Endpoint::Instance {
+            index,
+            public: false,
+        });
     }
     if let Some(h) = acct.hosts.iter().find(|h| h.name == t) {
         return Ok(Endpoint::Outside {
@@ -44,20 +55,29 @@ pub fn resolve_endpoint(acct: &Account, text: &str) -> Result<Endpoint, String> 
         });
     }
     if t.contains('.') || t.contains(':') {
-        let net = parse_cidr(t).map_err(|_| {
-            format!("'{t}' is neither a name nor an IPv4/IPv6 address or CIDR")
-        })?;
+        let net = parse_cidr(t)
+            .map_err(|_| format!("'{t}' is neither a name nor an IPv4/IPv6 address or CIDR"))?;
         if let IpNet::V4(n) = net {
             if n.prefix_len() == 32 {
                 let a = n.addr();
                 if let Some(index) = acct.instances.iter().position(|i| i.private_ip == a) {
-                    return Ok(Endpoint::Instance { index, public: false });
+                    return Ok(Endpoint::Instance {
+                        index,
+                        public: false,
+                    });
                 }
                 if let Some(index) = acct.instances.iter().position(|i| i.public_ip == Some(a)) {
-                    return Ok(Endpoint::Instance { index, public: true });
+                    return Ok(Endpoint::Instance {
+                        index,
+                        public: true,
+                    });
                 }
             }
-            if let Some(v) = acct.vpcs.iter().find(|v| v.cidr.contains(&n.network()) || n.contains(&v.cidr.network())) {
+            if let Some(v) = acct
+                .vpcs
+                .iter()
+                .find(|v| v.cidr.contains(&n.network()) || n.contains(&v.cidr.network()))
+            {
                 return Err(format!(
                     "{t} lies inside {} ({}) but is no instance's address: name an instance instead",
                     v.name.clone().unwrap_or_else(|| v.id.clone()),
@@ -85,9 +105,10 @@ pub fn resolve_endpoint(acct: &Account, text: &str) -> Result<Endpoint, String> 
 pub fn resolve_source(acct: &Account, target: &str, text: &str) -> Result<V4Set, String> {
     let t = text.trim();
     let vpc = find_instance(acct, target).map(|i| acct.instances[i].vpc_id.clone());
-    let group = acct.security_groups.iter().find(|g| {
-        (g.id == t || g.name == t) && vpc.as_deref().is_none_or(|v| v == g.vpc_id)
-    });
+    let group = acct
+        .security_groups
+        .iter()
+        .find(|g| (g.id == t || g.name == t) && vpc.as_deref().is_none_or(|v| v == g.vpc_id));
     if let Some(g) = group {
         let mut s = V4Set::empty();
         for i in &acct.instances {
@@ -109,7 +130,11 @@ pub fn resolve_source(acct: &Account, target: &str, text: &str) -> Result<V4Set,
         Ok(Endpoint::Outside { addrs, .. }) => Ok(addrs.v4),
         Ok(Endpoint::Instance { index, public }) => {
             let inst = &acct.instances[index];
-            let a = if public { inst.public_ip.unwrap_or(inst.private_ip) } else { inst.private_ip };
+            let a = if public {
+                inst.public_ip.unwrap_or(inst.private_ip)
+            } else {
+                inst.private_ip
+            };
             Ok(V4Set::single(u32::from(a)))
         }
         Err(_) => {

@@ -25,7 +25,10 @@ pub fn exposure(c: &Compiled<'_>, index: usize) -> V4Region {
         return V4Region::empty();
     };
     let groups = c.group_set(&inst.security_groups, false);
-    let acl_in = c.acl(&subnet.network_acl_id, false).cloned().unwrap_or_default();
+    let acl_in = c
+        .acl(&subnet.network_acl_id, false)
+        .cloned()
+        .unwrap_or_default();
     let own = v4_range(subnet.cidr);
     let vpc_set = v4_range(vpc.cidr);
     let mut out = groups.restrict(&own);
@@ -65,7 +68,10 @@ pub fn check(c: &Compiled<'_>, index: usize, allowed: &[Allowed]) -> ExposureChe
     let allowed_region = Region::from_boxes(boxes.iter().map(|(a, s)| (a, s)));
     let excess = exposed.difference(&allowed_region);
     if excess.is_empty() {
-        return ExposureCheck { met: true, excess: vec![] };
+        return ExposureCheck {
+            met: true,
+            excess: vec![],
+        };
     }
     let acct = c.account;
     let inst = &acct.instances[index];
@@ -90,5 +96,8 @@ pub fn check(c: &Compiled<'_>, index: usize, allowed: &[Allowed]) -> ExposureChe
     if out.is_empty() {
         out.push("more reaches it than allowed".into());
     }
-    ExposureCheck { met: false, excess: out }
+    ExposureCheck {
+        met: false,
+        excess: out,
+    }
 }

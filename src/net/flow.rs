@@ -165,7 +165,11 @@ enum PortRef {
 enum StageKind {
     /// The interface's groups, ingress (`egress: false`) or egress.
     Groups { instance: usize, egress: bool },
-    Acl { acl: String, subnet: String, egress: bool },
+    Acl {
+        acl: String,
+        subnet: String,
+        egress: bool,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -214,12 +218,22 @@ pub enum FlowError {
     Invalid(String),
 }
 
-fn fixed(component: Component, id: &str, direction: Option<Direction>, allow: bool, reason: String) -> Stage {
+fn fixed(
+    component: Component,
+    id: &str,
+    direction: Option<Direction>,
+    allow: bool,
+    reason: String,
+) -> Stage {
     Stage::Fixed(Hop {
         component,
         id: id.to_string(),
         direction,
-        verdict: if allow { HopVerdict::Allow } else { HopVerdict::Deny },
+        verdict: if allow {
+            HopVerdict::Allow
+        } else {
+            HopVerdict::Deny
+        },
         rule: None,
         reason,
         reply: false,
@@ -232,7 +246,12 @@ pub fn nat_address(subnet: &Subnet) -> Ipv4Addr {
     for b in subnet.id.bytes() {
         h = (h ^ b as u32).wrapping_mul(16777619);
     }
-    Ipv4Addr::new(52, 4 + (h >> 24) as u8 % 200, (h >> 16) as u8, (h as u8).max(1))
+    Ipv4Addr::new(
+        52,
+        4 + (h >> 24) as u8 % 200,
+        (h >> 16) as u8,
+        (h as u8).max(1),
+    )
 }
 
 struct Side<'a> {
@@ -245,14 +264,32 @@ impl<'c> Compiled<'c> {
     fn side(&self, index: usize) -> Result<Side<'c>, FlowError> {
         let inst = &self.account.instances[index];
         let subnet = self.account.subnet(&inst.subnet_id).ok_or_else(|| {
-            FlowError::Invalid(format!("{} is in unknown subnet {}", inst.label(), inst.subnet_id))
+            FlowError::Invalid(format!(
+                "{} is in unknown subnet {}",
+                inst.label(),
+                inst.subnet_id
+            ))
         })?;
-        Ok(Side { inst, index, subnet })
+        Ok(Side {
+            inst,
+            index,
+            subnet,
+        })
     }
 
-    fn group_stage(&self, side: &Side<'c>, egress: bool, addr: AddrRef, port: PortRef, reply: bool) -> Stage {
+    fn group_stage(
+        &self,
+        side: &Side<'c>,
+        egress: bool,
+        addr: AddrRef,
+        port: PortRef,
+        reply: bool,
+    ) -> Stage {
         Stage::Rules(RuleStage {
-            kind: StageKind::Groups { instance: side.index, egress },
+            kind: StageKind::Groups {
+                instance: side.index,
+                egress,
+            },
             region: (*self.group_set(&side.inst.security_groups, egress)).clone(),
             addr,
             port,
@@ -260,14 +297,24 @@ impl<'c> Compiled<'c> {
         })
     }
 
-    fn acl_stage(&self, subnet: &Subnet, egress: bool, addr: AddrRef, port: PortRef, reply: bool) -> Stage {
+    fn acl_stage(
+        &self,
+        subnet: &Subnet,
+        egress: bool,
+        addr: AddrRef,
+        port: PortRef,
+        reply: bool,
+    ) -> Stage {
         Stage::Rules(RuleStage {
             kind: StageKind::Acl {
                 acl: subnet.network_acl_id.clone(),
                 subnet: subnet.id.clone(),
                 egress,
             },
-            region: self.acl(&subnet.network_acl_id, egress).cloned().unwrap_or_default(),
+            region: self
+                .acl(&subnet.network_acl_id, egress)
+                .cloned()
+                .unwrap_or_default(),
             addr,
             port,
             reply,
@@ -281,15 +328,32 @@ impl<'c> Compiled<'c> {
         let igw = self.account.igw_of(&s.subnet.vpc_id);
         match s.subnet.route_internet {
             InternetRoute::None => {
-                stages.push(fixed(Component::RouteTable, rtb, Some(Direction::Egress), false, format!(
-                    "{rtb} of subnet {} has only the local route: nothing leaves the VPC", s.subnet.id)));
+                stages.push(fixed(
+                    Component::RouteTable,
+                    rtb,
+                    Some(Direction::Egress),
+                    false,
+                    format!(
+                        "{rtb} of subnet {} has only the local route: nothing leaves the VPC",
+                        s.subnet.id
+                    ),
+                ));
                 None
             }
             InternetRoute::Nat => {
-                let nat = s.subnet.nat_gateway_id.clone().unwrap_or_else(|| "nat".into());
+                let nat = s
+                    .subnet
+                    .nat_gateway_id
+                    .clone()
+                    .unwrap_or_else(|| "nat".into());
                 let addr = nat_address(s.subnet);
-                stages.push(fixed(Component::RouteTable, rtb, Some(Direction::Egress), true,
-                    format!("{rtb} sends 0.0.0.0/0 to {nat}")));
+                stages.push(fixed(
+                    Component::RouteTable,
+                    rtb,
+                    Some(Direction::Egress),
+                    true,
+                    format!("{rtb} sends 0.0.0.0/0 to {nat}"),
+                ));
                 stages.push(fixed(Component::NatGateway, &nat, Some(Direction::Egress), true, format!(
                     "{nat} translates {} to its public address {addr}; flows through a NAT gateway are always tracked",
                     s.inst.private_ip)));
@@ -301,12 +365,25 @@ impl<'c> Compiled<'c> {
                         "{rtb} sends 0.0.0.0/0 to an internet gateway, but none is attached to {}", s.subnet.vpc_id)));
                     return None;
                 };
-                stages.push(fixed(Component::RouteTable, rtb, Some(Direction::Egress), true,
-                    format!("{rtb} sends 0.0.0.0/0 to {}", igw.id)));
+                stages.push(fixed(
+                    Component::RouteTable,
+                    rtb,
+                    Some(Direction::Egress),
+                    true,
+                    format!("{rtb} sends 0.0.0.0/0 to {}", igw.id),
+                ));
                 match s.inst.public_ip {
                     Some(p) => {
-                        stages.push(fixed(Component::InternetGateway, &igw.id, Some(Direction::Egress), true,
-                            format!("{} translates {} to its public address {p}", igw.id, s.inst.private_ip)));
+                        stages.push(fixed(
+                            Component::InternetGateway,
+                            &igw.id,
+                            Some(Direction::Egress),
+                            true,
+                            format!(
+                                "{} translates {} to its public address {p}",
+                                igw.id, s.inst.private_ip
+                            ),
+                        ));
                         Some(p)
                     }
                     None => {
@@ -324,21 +401,50 @@ impl<'c> Compiled<'c> {
     fn route_in(&self, s: &Side<'c>, stages: &mut Vec<Stage>) -> bool {
         let rtb = &s.subnet.route_table_id;
         let Some(igw) = self.account.igw_of(&s.subnet.vpc_id) else {
-            stages.push(fixed(Component::InternetGateway, &s.subnet.vpc_id, Some(Direction::Ingress), false,
-                format!("{} has no internet gateway attached: nothing from the internet enters it", s.subnet.vpc_id)));
+            stages.push(fixed(
+                Component::InternetGateway,
+                &s.subnet.vpc_id,
+                Some(Direction::Ingress),
+                false,
+                format!(
+                    "{} has no internet gateway attached: nothing from the internet enters it",
+                    s.subnet.vpc_id
+                ),
+            ));
             return false;
         };
         let Some(public) = s.inst.public_ip else {
-            stages.push(fixed(Component::InternetGateway, &igw.id, Some(Direction::Ingress), false, format!(
-                "{} has no public IPv4 address: it cannot be reached from outside the VPC", s.inst.label())));
+            stages.push(fixed(
+                Component::InternetGateway,
+                &igw.id,
+                Some(Direction::Ingress),
+                false,
+                format!(
+                    "{} has no public IPv4 address: it cannot be reached from outside the VPC",
+                    s.inst.label()
+                ),
+            ));
             return false;
         };
         match s.subnet.route_internet {
             InternetRoute::Igw => {
-                stages.push(fixed(Component::InternetGateway, &igw.id, Some(Direction::Ingress), true,
-                    format!("{} translates {public} to {}", igw.id, s.inst.private_ip)));
-                stages.push(fixed(Component::RouteTable, rtb, Some(Direction::Ingress), true, format!(
-                    "{rtb} sends 0.0.0.0/0 to {}: replies can return to the internet", igw.id)));
+                stages.push(fixed(
+                    Component::InternetGateway,
+                    &igw.id,
+                    Some(Direction::Ingress),
+                    true,
+                    format!("{} translates {public} to {}", igw.id, s.inst.private_ip),
+                ));
+                stages.push(fixed(
+                    Component::RouteTable,
+                    rtb,
+                    Some(Direction::Ingress),
+                    true,
+                    format!(
+                        "{rtb} sends 0.0.0.0/0 to {}: replies can return to the internet",
+                        igw.id
+                    ),
+                ));
                 true
             }
             InternetRoute::Nat => {
@@ -375,8 +481,16 @@ impl<'c> Compiled<'c> {
         } else if spec.protocol.is_icmp() {
             // Echo request (ICMP 8, ICMPv6 128) is answered by echo reply (0 / 129); other types
             // are one-way.
-            let echo: u16 = if spec.protocol == Protocol::Icmp { 8 } else { 128 };
-            let reply: u16 = if spec.protocol == Protocol::Icmp { 0 } else { 129 };
+            let echo: u16 = if spec.protocol == Protocol::Icmp {
+                8
+            } else {
+                128
+            };
+            let reply: u16 = if spec.protocol == Protocol::Icmp {
+                0
+            } else {
+                129
+            };
             let echo_set = PortSet::range(echo << 8, echo << 8 | 0xFF);
             (dports.is_subset(&echo_set), PortSet::single(reply << 8))
         } else {
@@ -407,47 +521,134 @@ impl<'c> Compiled<'c> {
                     let (pa, pb) = (v4(sa.inst.private_ip), v4(sb.inst.private_ip));
                     src_set = V4Set::single(pa);
                     dst_set = V4Set::single(pb);
-                    stages.push(self.group_stage(&sa, true, AddrRef::Fixed(pb), PortRef::Dst, false));
+                    stages.push(self.group_stage(
+                        &sa,
+                        true,
+                        AddrRef::Fixed(pb),
+                        PortRef::Dst,
+                        false,
+                    ));
                     let cross = sa.subnet.id != sb.subnet.id;
                     if cross {
-                        stages.push(self.acl_stage(sa.subnet, true, AddrRef::Fixed(pb), PortRef::Dst, false));
+                        stages.push(self.acl_stage(
+                            sa.subnet,
+                            true,
+                            AddrRef::Fixed(pb),
+                            PortRef::Dst,
+                            false,
+                        ));
                     }
-                    let vpc = acct.vpc(&sa.inst.vpc_id).map(|v| v.cidr.to_string()).unwrap_or_default();
+                    let vpc = acct
+                        .vpc(&sa.inst.vpc_id)
+                        .map(|v| v.cidr.to_string())
+                        .unwrap_or_default();
                     stages.push(fixed(Component::RouteTable, &sa.subnet.route_table_id, None, true, if cross {
                         format!("the local route {vpc} delivers inside the VPC")
                     } else {
                         format!("same subnet {}: delivered directly; network ACLs apply only where traffic crosses a subnet boundary", sa.subnet.id)
                     }));
                     if cross {
-                        stages.push(self.acl_stage(sb.subnet, false, AddrRef::Fixed(pa), PortRef::Dst, false));
+                        stages.push(self.acl_stage(
+                            sb.subnet,
+                            false,
+                            AddrRef::Fixed(pa),
+                            PortRef::Dst,
+                            false,
+                        ));
                     }
-                    stages.push(self.group_stage(&sb, false, AddrRef::Fixed(pa), PortRef::Dst, false));
+                    stages.push(self.group_stage(
+                        &sb,
+                        false,
+                        AddrRef::Fixed(pa),
+                        PortRef::Dst,
+                        false,
+                    ));
                     let t = self.tracked_at(&sb, pa, spec.protocol, &dports, false);
                     tracked = Some(t.0);
-                    stages.push(fixed(Component::ConnectionTracking, &sb.inst.eni_id, None, true, t.1));
+                    stages.push(fixed(
+                        Component::ConnectionTracking,
+                        &sb.inst.eni_id,
+                        None,
+                        true,
+                        t.1,
+                    ));
                     if cross {
-                        stages.push(self.acl_stage(sb.subnet, true, AddrRef::Fixed(pa), PortRef::Src, true));
-                        stages.push(self.acl_stage(sa.subnet, false, AddrRef::Fixed(pb), PortRef::Src, true));
+                        stages.push(self.acl_stage(
+                            sb.subnet,
+                            true,
+                            AddrRef::Fixed(pa),
+                            PortRef::Src,
+                            true,
+                        ));
+                        stages.push(self.acl_stage(
+                            sa.subnet,
+                            false,
+                            AddrRef::Fixed(pb),
+                            PortRef::Src,
+                            true,
+                        ));
                     }
                 } else {
                     // Through the internet: out of A's VPC, in to B's public address.
                     let pb_pub = sb.inst.public_ip;
                     let dst = pb_pub.map(v4).unwrap_or(0);
-                    stages.push(self.group_stage(&sa, true, AddrRef::Fixed(dst), PortRef::Dst, false));
-                    stages.push(self.acl_stage(sa.subnet, true, AddrRef::Fixed(dst), PortRef::Dst, false));
+                    stages.push(self.group_stage(
+                        &sa,
+                        true,
+                        AddrRef::Fixed(dst),
+                        PortRef::Dst,
+                        false,
+                    ));
+                    stages.push(self.acl_stage(
+                        sa.subnet,
+                        true,
+                        AddrRef::Fixed(dst),
+                        PortRef::Dst,
+                        false,
+                    ));
                     let out = self.route_out(&sa, &mut stages);
                     let inn = self.route_in(&sb, &mut stages);
                     let src = out.map(v4).unwrap_or(0);
                     src_set = V4Set::single(src);
                     dst_set = V4Set::single(dst);
-                    stages.push(self.acl_stage(sb.subnet, false, AddrRef::Fixed(src), PortRef::Dst, false));
-                    stages.push(self.group_stage(&sb, false, AddrRef::Fixed(src), PortRef::Dst, false));
+                    stages.push(self.acl_stage(
+                        sb.subnet,
+                        false,
+                        AddrRef::Fixed(src),
+                        PortRef::Dst,
+                        false,
+                    ));
+                    stages.push(self.group_stage(
+                        &sb,
+                        false,
+                        AddrRef::Fixed(src),
+                        PortRef::Dst,
+                        false,
+                    ));
                     let nat = sa.subnet.route_internet == InternetRoute::Nat;
                     let t = self.tracked_at(&sb, src, spec.protocol, &dports, nat);
                     tracked = Some(t.0);
-                    stages.push(fixed(Component::ConnectionTracking, &sb.inst.eni_id, None, true, t.1));
-                    stages.push(self.acl_stage(sb.subnet, true, AddrRef::Fixed(src), PortRef::Src, true));
-                    stages.push(self.acl_stage(sa.subnet, false, AddrRef::Fixed(dst), PortRef::Src, true));
+                    stages.push(fixed(
+                        Component::ConnectionTracking,
+                        &sb.inst.eni_id,
+                        None,
+                        true,
+                        t.1,
+                    ));
+                    stages.push(self.acl_stage(
+                        sb.subnet,
+                        true,
+                        AddrRef::Fixed(src),
+                        PortRef::Src,
+                        true,
+                    ));
+                    stages.push(self.acl_stage(
+                        sa.subnet,
+                        false,
+                        AddrRef::Fixed(dst),
+                        PortRef::Src,
+                        true,
+                    ));
                     let _ = (out, inn);
                 }
             }
@@ -455,8 +656,16 @@ impl<'c> Compiled<'c> {
                 let sb = self.side(*b)?;
                 running(&sb, &mut stages);
                 if addrs.v4.is_empty() {
-                    stages.push(fixed(Component::Instance, &sb.inst.id, None, false, format!(
-                        "{} has no IPv6 address: IPv6 traffic cannot reach it", sb.inst.label())));
+                    stages.push(fixed(
+                        Component::Instance,
+                        &sb.inst.id,
+                        None,
+                        false,
+                        format!(
+                            "{} has no IPv6 address: IPv6 traffic cannot reach it",
+                            sb.inst.label()
+                        ),
+                    ));
                 }
                 remote_is_src = true;
                 src_set = addrs.v4.clone();
@@ -467,15 +676,29 @@ impl<'c> Compiled<'c> {
                 let rep = src_set.first().unwrap_or(0);
                 let t = self.tracked_at(&sb, rep, spec.protocol, &dports, false);
                 tracked = Some(t.0);
-                stages.push(fixed(Component::ConnectionTracking, &sb.inst.eni_id, None, true, t.1));
+                stages.push(fixed(
+                    Component::ConnectionTracking,
+                    &sb.inst.eni_id,
+                    None,
+                    true,
+                    t.1,
+                ));
                 stages.push(self.acl_stage(sb.subnet, true, AddrRef::Remote, PortRef::Src, true));
             }
             (Endpoint::Instance { index: a, .. }, Endpoint::Outside { addrs, .. }) => {
                 let sa = self.side(*a)?;
                 running(&sa, &mut stages);
                 if addrs.v4.is_empty() {
-                    stages.push(fixed(Component::Instance, &sa.inst.id, None, false, format!(
-                        "{} has no IPv6 address: it cannot send IPv6 traffic", sa.inst.label())));
+                    stages.push(fixed(
+                        Component::Instance,
+                        &sa.inst.id,
+                        None,
+                        false,
+                        format!(
+                            "{} has no IPv6 address: it cannot send IPv6 traffic",
+                            sa.inst.label()
+                        ),
+                    ));
                 }
                 remote_is_src = false;
                 dst_set = addrs.v4.clone();
@@ -489,7 +712,13 @@ impl<'c> Compiled<'c> {
                 } else {
                     "security groups are stateful: the reply to this outbound flow passes whatever the inbound rules say".to_string()
                 };
-                stages.push(fixed(Component::ConnectionTracking, &sa.inst.eni_id, None, true, reason));
+                stages.push(fixed(
+                    Component::ConnectionTracking,
+                    &sa.inst.eni_id,
+                    None,
+                    true,
+                    reason,
+                ));
                 stages.push(self.acl_stage(sa.subnet, false, AddrRef::Remote, PortRef::Src, true));
             }
         }
@@ -522,7 +751,14 @@ impl<'c> Compiled<'c> {
     /// tracking): untracked only for TCP/UDP let in by a rule covering all addresses with a
     /// rule in the other direction allowing all addresses on all ports; ICMP and other
     /// protocols always tracked; NAT-gateway flows always tracked.
-    fn tracked_at(&self, side: &Side<'c>, src: u32, protocol: Protocol, dports: &PortSet, via_nat: bool) -> (bool, String) {
+    fn tracked_at(
+        &self,
+        side: &Side<'c>,
+        src: u32,
+        protocol: Protocol,
+        dports: &PortSet,
+        via_nat: bool,
+    ) -> (bool, String) {
         let label = side.inst.label();
         if via_nat {
             return (true, "flows through a NAT gateway are always tracked: the reply passes the security groups whatever the outbound rules say".into());
@@ -540,7 +776,8 @@ impl<'c> Compiled<'c> {
         });
         let all_out = self.rules_of(groups, true).find(|(_, r)| {
             covers_everyone(r)
-                && (r.protocol == Protocol::All || (r.protocol == protocol && r.ports == Ports::All))
+                && (r.protocol == Protocol::All
+                    || (r.protocol == protocol && r.ports == Ports::All))
         });
         match (open_in, all_out) {
             (Some((gi, ri)), Some((go, ro))) => (false, format!(
@@ -552,29 +789,53 @@ impl<'c> Compiled<'c> {
     }
 
     /// Every rule of the groups in one direction, with its group id.
-    pub(crate) fn rules_of<'g>(&'g self, groups: &'g [String], egress: bool) -> impl Iterator<Item = (&'g str, &'g SgRule)> + 'g {
-        groups.iter().filter_map(|g| self.account.group(g)).flat_map(move |g| {
-            let rules = if egress { &g.egress } else { &g.ingress };
-            rules.iter().map(move |r| (g.id.as_str(), r))
-        })
+    pub(crate) fn rules_of<'g>(
+        &'g self,
+        groups: &'g [String],
+        egress: bool,
+    ) -> impl Iterator<Item = (&'g str, &'g SgRule)> + 'g {
+        groups
+            .iter()
+            .filter_map(|g| self.account.group(g))
+            .flat_map(move |g| {
+                let rules = if egress { &g.egress } else { &g.ingress };
+                rules.iter().map(move |r| (g.id.as_str(), r))
+            })
     }
 
     /// The ACL entry that decides a packet (first match by number), or None for `*`.
-    pub(crate) fn acl_match<'n>(&self, acl: &'n NetworkAcl, egress: bool, addr: u32, proto: u8, port: u16) -> Option<&'n AclEntry> {
+    pub(crate) fn acl_match<'n>(
+        &self,
+        acl: &'n NetworkAcl,
+        egress: bool,
+        addr: u32,
+        proto: u8,
+        port: u16,
+    ) -> Option<&'n AclEntry> {
         let mut entries: Vec<&AclEntry> = acl.direction(egress).collect();
         entries.sort_by_key(|e| e.rule_number);
         entries.into_iter().find(|e| {
             let IpNet::V4(n) = e.cidr else { return false };
             n.contains(&Ipv4Addr::from(addr))
-                && super::types::service_set(e.protocol, e.ports).contains((proto as u32) << 16 | port as u32)
+                && super::types::service_set(e.protocol, e.ports)
+                    .contains((proto as u32) << 16 | port as u32)
         })
     }
 }
 
 fn running(s: &Side<'_>, stages: &mut Vec<Stage>) {
     if s.inst.state != InstanceState::Running {
-        stages.push(fixed(Component::Instance, &s.inst.id, None, false, format!(
-            "{} is {}: a stopped instance sends and receives nothing", s.inst.label(), s.inst.state.as_str())));
+        stages.push(fixed(
+            Component::Instance,
+            &s.inst.id,
+            None,
+            false,
+            format!(
+                "{} is {}: a stopped instance sends and receives nothing",
+                s.inst.label(),
+                s.inst.state.as_str()
+            ),
+        ));
     }
 }
 
@@ -630,7 +891,9 @@ pub fn sg_rule_json(group_id: &str, egress: bool, r: &SgRule) -> Value {
 /// A network ACL entry in the shape of the API's `NetworkAclEntry`; `None` = the `*` rule.
 pub fn acl_entry_json(e: Option<&AclEntry>, egress: bool) -> Value {
     match e {
-        None => json!({"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": egress, "CidrBlock": "0.0.0.0/0"}),
+        None => {
+            json!({"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": egress, "CidrBlock": "0.0.0.0/0"})
+        }
         Some(e) => {
             let mut v = json!({
                 "RuleNumber": e.rule_number,
@@ -722,7 +985,10 @@ impl Path {
     pub fn reply_allowed_untracked(&self, c: &Compiled<'_>, pkt: &Packet) -> bool {
         self.stages.iter().all(|s| match s {
             Stage::Rules(r) => match r.kind {
-                StageKind::Groups { instance, egress: false } => {
+                StageKind::Groups {
+                    instance,
+                    egress: false,
+                } => {
                     let inst = &c.account.instances[instance];
                     c.group_set(&inst.security_groups, true).allows(
                         self.stage_addr(r, pkt),
@@ -750,11 +1016,21 @@ impl Path {
                     match &r.kind {
                         StageKind::Groups { instance, egress } => {
                             let inst = &acct.instances[*instance];
-                            let dir = if *egress { Direction::Egress } else { Direction::Ingress };
-                            let (toward, verb) = if *egress { ("to", "out") } else { ("from", "in") };
-                            let found = c.rules_of(&inst.security_groups, *egress).find(|(_, rule)| {
-                                rule_matches(c, rule, u32::from(addr), proto, port)
-                            });
+                            let dir = if *egress {
+                                Direction::Egress
+                            } else {
+                                Direction::Ingress
+                            };
+                            let (toward, verb) = if *egress {
+                                ("to", "out")
+                            } else {
+                                ("from", "in")
+                            };
+                            let found =
+                                c.rules_of(&inst.security_groups, *egress)
+                                    .find(|(_, rule)| {
+                                        rule_matches(c, rule, u32::from(addr), proto, port)
+                                    });
                             match found {
                                 Some((g, rule)) => Hop {
                                     component: Component::SecurityGroup,
@@ -765,16 +1041,24 @@ impl Path {
                                     reply: false,
                                     reason: format!(
                                         "{} rule {} allows {} {toward} {}{}",
-                                        acct.group_label(g), rule.id,
+                                        acct.group_label(g),
+                                        rule.id,
                                         service_text(rule.protocol, rule.ports),
                                         peer_text(&rule.peer),
                                         match &rule.peer {
-                                            Peer::Group(_) => format!(" (its members' private addresses include {addr})"),
+                                            Peer::Group(_) => format!(
+                                                " (its members' private addresses include {addr})"
+                                            ),
                                             _ => String::new(),
-                                        }),
+                                        }
+                                    ),
                                 },
                                 None => {
-                                    let names: Vec<String> = inst.security_groups.iter().map(|g| acct.group_label(g)).collect();
+                                    let names: Vec<String> = inst
+                                        .security_groups
+                                        .iter()
+                                        .map(|g| acct.group_label(g))
+                                        .collect();
                                     Hop {
                                         component: Component::SecurityGroup,
                                         id: inst.security_groups.join(","),
@@ -789,11 +1073,27 @@ impl Path {
                                 }
                             }
                         }
-                        StageKind::Acl { acl, subnet, egress } => {
-                            let dir = if *egress { Direction::Egress } else { Direction::Ingress };
+                        StageKind::Acl {
+                            acl,
+                            subnet,
+                            egress,
+                        } => {
+                            let dir = if *egress {
+                                Direction::Egress
+                            } else {
+                                Direction::Ingress
+                            };
                             let toward = if *egress { "to" } else { "from" };
                             let Some(nacl) = acct.acl(acl) else {
-                                hops.push(Hop { component: Component::NetworkAcl, id: acl.clone(), direction: Some(dir), verdict: HopVerdict::Deny, rule: None, reason: format!("network ACL {acl} does not exist"), reply: r.reply });
+                                hops.push(Hop {
+                                    component: Component::NetworkAcl,
+                                    id: acl.clone(),
+                                    direction: Some(dir),
+                                    verdict: HopVerdict::Deny,
+                                    rule: None,
+                                    reason: format!("network ACL {acl} does not exist"),
+                                    reply: r.reply,
+                                });
                                 break;
                             };
                             let m = c.acl_match(nacl, *egress, u32::from(addr), proto, port);
@@ -801,7 +1101,10 @@ impl Path {
                             let what = if r.reply {
                                 format!("the reply ({svc}, the client's port) {} subnet {subnet} {toward} {addr}", if *egress { "leaving" } else { "entering" })
                             } else {
-                                format!("{svc} {} subnet {subnet} {toward} {addr}", if *egress { "leaving" } else { "entering" })
+                                format!(
+                                    "{svc} {} subnet {subnet} {toward} {addr}",
+                                    if *egress { "leaving" } else { "entering" }
+                                )
                             };
                             let reason = match m {
                                 Some(e) => format!(
@@ -816,7 +1119,11 @@ impl Path {
                                 component: Component::NetworkAcl,
                                 id: acl.clone(),
                                 direction: Some(dir),
-                                verdict: if allow { HopVerdict::Allow } else { HopVerdict::Deny },
+                                verdict: if allow {
+                                    HopVerdict::Allow
+                                } else {
+                                    HopVerdict::Deny
+                                },
                                 rule: Some(acl_entry_json(m, *egress)),
                                 reason,
                                 reply: r.reply,
@@ -836,7 +1143,11 @@ impl Path {
 
     /// Pieces of the remote address set on which every stage is uniform.
     fn pieces(&self) -> Vec<(u32, u32)> {
-        let remote = if self.remote_is_src { &self.src_set } else { &self.dst_set };
+        let remote = if self.remote_is_src {
+            &self.src_set
+        } else {
+            &self.dst_set
+        };
         let mut bounds: Vec<u32> = Vec::new();
         for s in &self.stages {
             if let Stage::Rules(r) = s {
@@ -852,7 +1163,11 @@ impl Path {
         }
         let mut out = Vec::new();
         for &(lo, hi) in remote.ranges() {
-            let mut cuts: Vec<u32> = bounds.iter().copied().filter(|&b| b > lo && b <= hi).collect();
+            let mut cuts: Vec<u32> = bounds
+                .iter()
+                .copied()
+                .filter(|&b| b > lo && b <= hi)
+                .collect();
             cuts.sort_unstable();
             cuts.dedup();
             let mut start = lo;
@@ -875,7 +1190,11 @@ impl Path {
                     AddrRef::Fixed(a) => a,
                     AddrRef::Remote => addr,
                 };
-                let ok = r.region.lookup(a).map(|svc| ports_of(svc, self.proto)).unwrap_or_default();
+                let ok = r
+                    .region
+                    .lookup(a)
+                    .map(|svc| ports_of(svc, self.proto))
+                    .unwrap_or_default();
                 match r.port {
                     PortRef::Dst => d = d.intersection(&ok),
                     PortRef::Src => s = s.intersection(&ok),
@@ -904,7 +1223,13 @@ impl Path {
         } else {
             (self.src_set.first().unwrap_or(0), remote)
         };
-        Packet { src, dst, proto: self.proto, sport, dport }
+        Packet {
+            src,
+            dst,
+            proto: self.proto,
+            sport,
+            dport,
+        }
     }
 }
 
@@ -917,14 +1242,32 @@ pub fn evaluate(c: &Compiled<'_>, spec: &FlowSpec) -> Result<FlowResult, FlowErr
 pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
     let first_d = path.dports.first().unwrap_or(0);
     let first_s = path.sports.first().unwrap_or(0);
-    let remote_set = if path.remote_is_src { &path.src_set } else { &path.dst_set };
-    let first_r = remote_set.ranges().first().map(|&(lo, hi)| Path::nice(lo, hi)).unwrap_or(0);
+    let remote_set = if path.remote_is_src {
+        &path.src_set
+    } else {
+        &path.dst_set
+    };
+    let first_r = remote_set
+        .ranges()
+        .first()
+        .map(|&(lo, hi)| Path::nice(lo, hi))
+        .unwrap_or(0);
     if path.blocked || remote_set.is_empty() {
         let pkt = path.packet(first_r, first_s, first_d);
         let hops = path.trace(c, &pkt);
-        let summary = hops.iter().find(|h| h.verdict == HopVerdict::Deny).map(|h| h.reason.clone())
+        let summary = hops
+            .iter()
+            .find(|h| h.verdict == HopVerdict::Deny)
+            .map(|h| h.reason.clone())
             .unwrap_or_else(|| "nothing to evaluate".into());
-        return FlowResult { verdict: Verdict::Deny, hops, example: Some(example(path, &pkt)), summary, tracked: path.tracked, packet: pkt };
+        return FlowResult {
+            verdict: Verdict::Deny,
+            hops,
+            example: Some(example(path, &pkt)),
+            summary,
+            tracked: path.tracked,
+            packet: pkt,
+        };
     }
     let mut any_ok = false;
     let mut fail: Option<Packet> = None;
@@ -939,7 +1282,11 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
             denied_addrs = denied_addrs.union(&IntervalSet::range(lo, hi));
             if fail.is_none() {
                 let dport = path.dports.difference(&d).first().unwrap_or(first_d);
-                let sport = if d != path.dports { s.first().unwrap_or(first_s) } else { path.sports.difference(&s).first().unwrap_or(first_s) };
+                let sport = if d != path.dports {
+                    s.first().unwrap_or(first_s)
+                } else {
+                    path.sports.difference(&s).first().unwrap_or(first_s)
+                };
                 fail = Some(path.packet(Path::nice(lo, hi), sport, dport));
             }
         }
@@ -953,7 +1300,10 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
             let hops = path.trace(c, &pkt);
             FlowResult {
                 verdict: Verdict::Allow,
-                summary: format!("{} reaches {} and the replies come back", path.from_label, path.to_label),
+                summary: format!(
+                    "{} reaches {} and the replies come back",
+                    path.from_label, path.to_label
+                ),
                 hops,
                 example: None,
                 tracked: path.tracked,
@@ -962,15 +1312,30 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
         }
         Some(pkt) => {
             let hops = path.trace(c, &pkt);
-            let verdict = if any_ok { Verdict::Partial } else { Verdict::Deny };
-            let stop = hops.iter().find(|h| h.verdict == HopVerdict::Deny).map(|h| h.reason.clone()).unwrap_or_default();
+            let verdict = if any_ok {
+                Verdict::Partial
+            } else {
+                Verdict::Deny
+            };
+            let stop = hops
+                .iter()
+                .find(|h| h.verdict == HopVerdict::Deny)
+                .map(|h| h.reason.clone())
+                .unwrap_or_default();
             let summary = match verdict {
                 Verdict::Partial => format!(
                     "only part of the flow gets through; for example from {} port {} to port {}: {stop}",
                     Ipv4Addr::from(pkt.src), pkt.sport, fmt_port(pkt.proto, pkt.dport)),
                 _ => stop,
             };
-            FlowResult { verdict, hops, example: Some(example(path, &pkt)), summary, tracked: path.tracked, packet: pkt }
+            FlowResult {
+                verdict,
+                hops,
+                example: Some(example(path, &pkt)),
+                summary,
+                tracked: path.tracked,
+                packet: pkt,
+            }
         }
     }
 }

@@ -181,11 +181,7 @@ impl<T: Point> IntervalSet<T> {
                     out.push((n, lo.pred()));
                 }
             }
-            next = if hi == T::MAX {
-                None
-            } else {
-                Some(hi.succ())
-            };
+            next = if hi == T::MAX { None } else { Some(hi.succ()) };
         }
         if let Some(n) = next {
             out.push((n, T::MAX));
@@ -223,7 +219,10 @@ mod tests {
         assert_eq!(set(&[(5, 9), (1, 4), (8, 12)]).ranges(), &[(1, 12)]);
         assert_eq!(set(&[(0, 0), (2, 2)]).ranges(), &[(0, 0), (2, 2)]);
         assert!(set(&[(0, 255)]).is_full());
-        assert_eq!(set(&[(250, 255), (0, 3)]).complement().ranges(), &[(4, 249)]);
+        assert_eq!(
+            set(&[(250, 255), (0, 3)]).complement().ranges(),
+            &[(4, 249)]
+        );
     }
 
     fn arb_set() -> impl Strategy<Value = IntervalSet<u8>> {

@@ -136,7 +136,9 @@ impl Ports {
     /// `-1`, or for ICMP `TYPE/CODE` with -1 for any. Ports of protocols without ports are
     /// ignored by AWS ("all ports are allowed whatever range is given"): they become `All`.
     pub fn parse(protocol: Protocol, text: Option<&str>) -> Result<Ports, String> {
-        let Some(raw) = text else { return Ok(Ports::All) };
+        let Some(raw) = text else {
+            return Ok(Ports::All);
+        };
         let t = raw.trim();
         if t.eq_ignore_ascii_case("all") {
             return Ok(Ports::All);
@@ -212,7 +214,8 @@ impl Ports {
                 })
             }
             Protocol::Icmp | Protocol::Icmpv6 => {
-                let ty = icmp_num(from).ok_or_else(|| format!("ICMP type ({from}) out of range"))?;
+                let ty =
+                    icmp_num(from).ok_or_else(|| format!("ICMP type ({from}) out of range"))?;
                 let code = icmp_num(to).ok_or_else(|| format!("ICMP code ({to}) out of range"))?;
                 match (ty, code) {
                     (None, None) => Ok(Ports::All),
@@ -428,7 +431,11 @@ pub fn v4_range_to_cidrs(lo: u32, hi: u32, max: usize) -> Vec<String> {
     let mut cur = lo as u64;
     let end = hi as u64;
     while cur <= end && out.len() < max {
-        let mut size = if cur == 0 { 32 } else { cur.trailing_zeros().min(32) };
+        let mut size = if cur == 0 {
+            32
+        } else {
+            cur.trailing_zeros().min(32)
+        };
         while size > 0 && cur + (1u64 << size) - 1 > end {
             size -= 1;
         }
@@ -513,8 +520,14 @@ mod tests {
 
     #[test]
     fn port_ranges() {
-        assert_eq!(Ports::parse(Protocol::Tcp, Some("22")).unwrap(), Ports::Range(22, 22));
-        assert_eq!(Ports::parse(Protocol::Tcp, Some("0-65535")).unwrap(), Ports::All);
+        assert_eq!(
+            Ports::parse(Protocol::Tcp, Some("22")).unwrap(),
+            Ports::Range(22, 22)
+        );
+        assert_eq!(
+            Ports::parse(Protocol::Tcp, Some("0-65535")).unwrap(),
+            Ports::All
+        );
         assert!(Ports::parse(Protocol::Tcp, Some("65536")).is_err());
         assert!(Ports::parse(Protocol::Tcp, Some("30-20")).is_err());
         // FACTS: InvalidPermission.Malformed — TCP/UDP port (-1) out of range.
@@ -527,7 +540,10 @@ mod tests {
     #[test]
     fn cidrs_are_canonical() {
         // FACTS: CIDRs are stored in canonical form.
-        assert_eq!(parse_cidr("10.0.1.7/16").unwrap().to_string(), "10.0.0.0/16");
+        assert_eq!(
+            parse_cidr("10.0.1.7/16").unwrap().to_string(),
+            "10.0.0.0/16"
+        );
         assert_eq!(parse_cidr("10.0.0.5").unwrap().to_string(), "10.0.0.5/32");
         assert_eq!(
             parse_cidr("10.0.0.0/33").unwrap_err(),
@@ -538,7 +554,15 @@ mod tests {
     #[test]
     fn internet_excludes_private_ranges() {
         let net = AddrSet::internet();
-        for private in ["10.1.2.3", "172.20.0.1", "192.168.1.1", "100.64.0.1", "127.0.0.1", "169.254.169.254", "224.0.0.1"] {
+        for private in [
+            "10.1.2.3",
+            "172.20.0.1",
+            "192.168.1.1",
+            "100.64.0.1",
+            "127.0.0.1",
+            "169.254.169.254",
+            "224.0.0.1",
+        ] {
             assert!(!net.contains(private.parse().unwrap()), "{private}");
         }
         assert!(net.contains("8.8.8.8".parse().unwrap()));
@@ -549,6 +573,9 @@ mod tests {
     fn ranges_render_as_cidrs() {
         assert_eq!(v4_range_to_cidrs(0, u32::MAX, 4), vec!["0.0.0.0/0"]);
         let lo = u32::from(Ipv4Addr::new(10, 0, 0, 0));
-        assert_eq!(v4_range_to_cidrs(lo, lo + 2, 4), vec!["10.0.0.0/31", "10.0.0.2/32"]);
+        assert_eq!(
+            v4_range_to_cidrs(lo, lo + 2, 4),
+            vec!["10.0.0.0/31", "10.0.0.2/32"]
+        );
     }
 }

@@ -88,7 +88,11 @@ pub struct Question {
 }
 
 fn diag<T>(d: &mut Vec<Diagnostic>, at: &Spanned<T>, msg: impl Into<String>) {
-    d.push(Diagnostic { line: at.referenced.line(), col: at.referenced.column(), message: msg.into() });
+    d.push(Diagnostic {
+        line: at.referenced.line(),
+        col: at.referenced.column(),
+        message: msg.into(),
+    });
 }
 
 /// Loads and validates a question file.
@@ -99,19 +103,39 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
     let mut out = Vec::new();
     for q in docs {
         if !ids.insert(q.id.value.clone()) {
-            diag(&mut d, &q.id, format!("question '{}' is declared twice", q.id.value));
+            diag(
+                &mut d,
+                &q.id,
+                format!("question '{}' is declared twice", q.id.value),
+            );
         }
         if !TOPICS.contains(&q.topic.value.as_str()) {
             let h = suggest::hint(&q.topic.value, TOPICS.iter().copied());
-            diag(&mut d, &q.topic, format!("topic '{}' is not one of {}{h}", q.topic.value, TOPICS.join(", ")));
+            diag(
+                &mut d,
+                &q.topic,
+                format!(
+                    "topic '{}' is not one of {}{h}",
+                    q.topic.value,
+                    TOPICS.join(", ")
+                ),
+            );
         }
-        let kind = q.kind.as_ref().map(|k| k.value.as_str()).unwrap_or("single");
+        let kind = q
+            .kind
+            .as_ref()
+            .map(|k| k.value.as_str())
+            .unwrap_or("single");
         let multiple = match kind {
             "single" => false,
             "multiple" => true,
             other => {
                 if let Some(k) = &q.kind {
-                    diag(&mut d, k, format!("kind '{other}' is not single or multiple"));
+                    diag(
+                        &mut d,
+                        k,
+                        format!("kind '{other}' is not single or multiple"),
+                    );
                 }
                 false
             }
@@ -119,15 +143,27 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
         let choose = match (&q.choose, multiple) {
             (Some(c), true) if c.value >= 2 => c.value as usize,
             (Some(c), true) => {
-                diag(&mut d, c, "choose must be at least 2 for a multiple-choice question");
+                diag(
+                    &mut d,
+                    c,
+                    "choose must be at least 2 for a multiple-choice question",
+                );
                 2
             }
             (Some(c), false) if c.value != 1 => {
-                diag(&mut d, c, "a single-choice question has exactly one correct option (choose: 1)");
+                diag(
+                    &mut d,
+                    c,
+                    "a single-choice question has exactly one correct option (choose: 1)",
+                );
                 1
             }
             (None, true) => {
-                diag(&mut d, &q.id, "a multiple-choice question says how many to choose (choose: N)");
+                diag(
+                    &mut d,
+                    &q.id,
+                    "a multiple-choice question says how many to choose (choose: N)",
+                );
                 2
             }
             _ => 1,
@@ -145,7 +181,11 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
         }
         let mut choices = Vec::new();
         match (&q.choices, &q.generator) {
-            (Some(_), Some(g)) => diag(&mut d, g, "a question has either choices or a generator, not both"),
+            (Some(_), Some(g)) => diag(
+                &mut d,
+                g,
+                "a question has either choices or a generator, not both",
+            ),
             (None, None) => diag(&mut d, &q.id, "a question needs choices (or a generator)"),
             (None, Some(g)) => {
                 if !GENERATORS.contains(&g.value.as_str()) {
@@ -165,14 +205,22 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
                     if !texts.insert(c.text.value.trim().to_string()) {
                         diag(&mut d, &c.text, "this option repeats another");
                     }
-                    choices.push(Choice { text: c.text.value.clone(), correct: c.correct, why: c.why.value.clone() });
+                    choices.push(Choice {
+                        text: c.text.value.clone(),
+                        correct: c.correct,
+                        why: c.why.value.clone(),
+                    });
                 }
                 let correct = choices.iter().filter(|c| c.correct).count();
                 if correct != choose {
                     diag(&mut d, &q.id, format!("question '{}' has {correct} correct options; it must have exactly {choose}", q.id.value));
                 }
                 if choices.len() <= choose {
-                    diag(&mut d, &q.id, "there must be more options than correct ones");
+                    diag(
+                        &mut d,
+                        &q.id,
+                        "there must be more options than correct ones",
+                    );
                 }
             }
         }
@@ -184,7 +232,11 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
             prompt: q.prompt.value.clone(),
             choices,
             generator: q.generator.as_ref().map(|g| g.value.clone()),
-            explanation: q.explanation.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
+            explanation: q
+                .explanation
+                .as_ref()
+                .map(|e| e.value.clone())
+                .unwrap_or_default(),
             as_of,
             domain: q.domain.as_ref().map(|x| x.value.clone()),
             scenario: q.scenario.as_ref().map(|x| x.value.clone()),
@@ -194,6 +246,9 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
         Ok(out)
     } else {
         d.sort_by_key(|x| (x.line, x.col));
-        Err(LoadError { path: path.into(), diagnostics: d })
+        Err(LoadError {
+            path: path.into(),
+            diagnostics: d,
+        })
     }
 }

@@ -3,7 +3,9 @@
 
 use crate::model::{Account, RuleAction};
 use crate::net::compile::Compiled;
-use crate::net::flow::{fmt_port, peer_text, rule_matches, service_text, Component, FlowResult, HopVerdict};
+use crate::net::flow::{
+    fmt_port, peer_text, rule_matches, service_text, Component, FlowResult, HopVerdict,
+};
 use crate::net::types::{service_set, Protocol};
 use crate::session::{Explain, ExplainHop, ExplainRule};
 use ipnet::IpNet;
@@ -84,18 +86,25 @@ pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
             }
             Component::NetworkAcl => {
                 if let Some(nacl) = acct.acl(&h.id) {
-                    let decider = c.acl_match(nacl, egress, addr, proto, port).map(|e| e.rule_number);
+                    let decider = c
+                        .acl_match(nacl, egress, addr, proto, port)
+                        .map(|e| e.rule_number);
                     let mut entries: Vec<_> = nacl.direction(egress).collect();
                     entries.sort_by_key(|e| e.rule_number);
                     for e in entries {
                         let IpNet::V4(n) = e.cidr else { continue };
                         let matched = n.contains(&Ipv4Addr::from(addr))
-                            && service_set(e.protocol, e.ports).contains((proto as u32) << 16 | port as u32);
+                            && service_set(e.protocol, e.ports)
+                                .contains((proto as u32) << 16 | port as u32);
                         rules.push(ExplainRule {
                             rule: format!(
                                 "{:>5} {} {} {} {}",
                                 e.rule_number,
-                                if e.action == RuleAction::Allow { "allow" } else { "deny " },
+                                if e.action == RuleAction::Allow {
+                                    "allow"
+                                } else {
+                                    "deny "
+                                },
                                 service_text(e.protocol, e.ports),
                                 if egress { "to" } else { "from" },
                                 e.cidr
@@ -116,9 +125,23 @@ pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
         hops.push(ExplainHop {
             component: component_name(h.component),
             id: h.id.clone(),
-            direction: h.direction.map(|d| if d == crate::net::flow::Direction::Egress { "egress".into() } else { "ingress".into() }),
-            verdict: if h.verdict == HopVerdict::Allow { "allow".into() } else { "deny".into() },
-            reason: if h.reply { format!("(reply) {}", h.reason) } else { h.reason.clone() },
+            direction: h.direction.map(|d| {
+                if d == crate::net::flow::Direction::Egress {
+                    "egress".into()
+                } else {
+                    "ingress".into()
+                }
+            }),
+            verdict: if h.verdict == HopVerdict::Allow {
+                "allow".into()
+            } else {
+                "deny".into()
+            },
+            reason: if h.reply {
+                format!("(reply) {}", h.reason)
+            } else {
+                h.reason.clone()
+            },
             rules,
         });
     }

@@ -7,7 +7,9 @@ use crate::net::types::Os;
 use std::fmt::Write;
 
 fn group_name(acct: &Account, id: &str) -> String {
-    acct.group(id).map(|g| g.name.clone()).unwrap_or_else(|| id.to_string())
+    acct.group(id)
+        .map(|g| g.name.clone())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// Draws the account.
@@ -30,7 +32,11 @@ pub fn draw(acct: &Account) -> String {
         let subnets: Vec<_> = acct.subnets.iter().filter(|s| s.vpc_id == v.id).collect();
         for (si, s) in subnets.iter().enumerate() {
             let last_s = si + 1 == subnets.len();
-            let (branch, pipe) = if last_s { ("└─", "   ") } else { ("├─", "│  ") };
+            let (branch, pipe) = if last_s {
+                ("└─", "   ")
+            } else {
+                ("├─", "│  ")
+            };
             let route = match s.route_internet {
                 InternetRoute::Igw => "0.0.0.0/0 → igw (public)",
                 InternetRoute::Nat => "0.0.0.0/0 → nat (outbound only)",
@@ -62,7 +68,11 @@ pub fn draw(acct: &Account) -> String {
                                 format!(
                                     "{} {} {} {}",
                                     e.rule_number,
-                                    if e.action == RuleAction::Allow { "allow" } else { "deny" },
+                                    if e.action == RuleAction::Allow {
+                                        "allow"
+                                    } else {
+                                        "deny"
+                                    },
                                     service_text(e.protocol, e.ports),
                                     e.cidr
                                 )
@@ -77,11 +87,23 @@ pub fn draw(acct: &Account) -> String {
                     }
                 }
             }
-            let insts: Vec<_> = acct.instances.iter().filter(|i| i.subnet_id == s.id).collect();
+            let insts: Vec<_> = acct
+                .instances
+                .iter()
+                .filter(|i| i.subnet_id == s.id)
+                .collect();
             for (ii, i) in insts.iter().enumerate() {
-                let ib = if ii + 1 == insts.len() { "└─" } else { "├─" };
+                let ib = if ii + 1 == insts.len() {
+                    "└─"
+                } else {
+                    "├─"
+                };
                 let public = i.public_ip.map(|p| format!(" / {p}")).unwrap_or_default();
-                let groups: Vec<String> = i.security_groups.iter().map(|g| group_name(acct, g)).collect();
+                let groups: Vec<String> = i
+                    .security_groups
+                    .iter()
+                    .map(|g| group_name(acct, g))
+                    .collect();
                 let _ = writeln!(
                     out,
                     "{pipe}{ib} {} {} {}{}  [{}]  {}{}",
@@ -90,26 +112,45 @@ pub fn draw(acct: &Account) -> String {
                     i.private_ip,
                     public,
                     groups.join(", "),
-                    if i.platform == Os::Windows { "windows" } else { "linux" },
-                    if i.state.as_str() == "running" { "" } else { " (stopped)" }
+                    if i.platform == Os::Windows {
+                        "windows"
+                    } else {
+                        "linux"
+                    },
+                    if i.state.as_str() == "running" {
+                        ""
+                    } else {
+                        " (stopped)"
+                    }
                 );
                 let mut allowed = Vec::new();
                 for g in &i.security_groups {
                     if let Some(g) = acct.group(g) {
                         for r in &g.ingress {
                             let from = match &r.peer {
-                                crate::model::Peer::Group(id) => format!("group {}", group_name(acct, id)),
+                                crate::model::Peer::Group(id) => {
+                                    format!("group {}", group_name(acct, id))
+                                }
                                 p => peer_text(p),
                             };
-                            allowed.push(format!("{} from {from}", service_text(r.protocol, r.ports)));
+                            allowed
+                                .push(format!("{} from {from}", service_text(r.protocol, r.ports)));
                         }
                     }
                 }
-                let inner = if ii + 1 == insts.len() { "   " } else { "│  " };
+                let inner = if ii + 1 == insts.len() {
+                    "   "
+                } else {
+                    "│  "
+                };
                 let _ = writeln!(
                     out,
                     "{pipe}{inner}   in: {}",
-                    if allowed.is_empty() { "nothing".to_string() } else { allowed.join("; ") }
+                    if allowed.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        allowed.join("; ")
+                    }
                 );
             }
         }

@@ -18,19 +18,39 @@ impl Style {
     pub const PLAIN: Style = Style { color: false };
 
     pub fn good(self, s: &str) -> String {
-        if self.color { s.green().bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.green().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn bad(self, s: &str) -> String {
-        if self.color { s.red().bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.red().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn warn(self, s: &str) -> String {
-        if self.color { s.yellow().bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.yellow().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn dim(self, s: &str) -> String {
-        if self.color { s.dimmed().to_string() } else { s.to_string() }
+        if self.color {
+            s.dimmed().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn strong(self, s: &str) -> String {
-        if self.color { s.bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
 }
 
@@ -54,14 +74,29 @@ fn verdict_word(v: Verdict, st: Style) -> String {
 }
 
 fn component(c: Component) -> String {
-    serde_json::to_value(c).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 fn hop_line(n: usize, h: &Hop, st: Style) -> String {
-    let mark = if h.verdict == HopVerdict::Allow { st.good("✓") } else { st.bad("✗") };
+    let mark = if h.verdict == HopVerdict::Allow {
+        st.good("✓")
+    } else {
+        st.bad("✗")
+    };
     let dir = h
         .direction
-        .map(|d| format!(" {}", serde_json::to_value(d).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()))
+        .map(|d| {
+            format!(
+                " {}",
+                serde_json::to_value(d)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            )
+        })
         .unwrap_or_default();
     format!(
         "  {n:>2}. {mark} {}{} {}{dir}\n        {}",
@@ -84,34 +119,58 @@ pub fn probe(p: &Probe, st: Style) -> String {
         r.summary
     );
     if let Some(t) = r.tracked {
-        let _ = writeln!(out, "  connection tracking: {}", if t { "tracked" } else { "untracked" });
+        let _ = writeln!(
+            out,
+            "  connection tracking: {}",
+            if t { "tracked" } else { "untracked" }
+        );
     }
     let _ = writeln!(
         out,
         "  {}",
-        st.dim(if r.verdict == Verdict::Allow { "hops of one packet:" } else { "hops of a packet that fails:" })
+        st.dim(if r.verdict == Verdict::Allow {
+            "hops of one packet:"
+        } else {
+            "hops of a packet that fails:"
+        })
     );
     for (i, h) in r.hops.iter().enumerate() {
         let _ = writeln!(out, "{}", hop_line(i + 1, h, st));
     }
     if let Some(e) = &r.example {
-        let _ = writeln!(out, "  example that fails: from {} (client port {}) to port {}", e.source, e.src_port, e.port);
+        let _ = writeln!(
+            out,
+            "  example that fails: from {} (client port {}) to port {}",
+            e.source, e.src_port, e.port
+        );
     }
     out.push_str(&st.dim("  (explain shows every rule of every hop)"));
     out
 }
 
 pub fn explain(e: &Explain, st: Style) -> String {
-    let mut out = format!("{}: {}\n  packet: {}\n", e.subject, verdict_word(e.verdict, st), e.packet);
+    let mut out = format!(
+        "{}: {}\n  packet: {}\n",
+        e.subject,
+        verdict_word(e.verdict, st),
+        e.packet
+    );
     for (i, h) in e.hops.iter().enumerate() {
-        let mark = if h.verdict == "allow" { st.good("✓") } else { st.bad("✗") };
+        let mark = if h.verdict == "allow" {
+            st.good("✓")
+        } else {
+            st.bad("✗")
+        };
         let _ = writeln!(
             out,
             "  {:>2}. {mark} {} {}{}\n        {}",
             i + 1,
             h.component,
             st.dim(&h.id),
-            h.direction.as_ref().map(|d| format!(" {d}")).unwrap_or_default(),
+            h.direction
+                .as_ref()
+                .map(|d| format!(" {d}"))
+                .unwrap_or_default(),
             h.reason
         );
         for r in &h.rules {
@@ -132,14 +191,24 @@ pub fn goals(goals: &[GoalView], st: Style) -> String {
     let mut out = String::new();
     for g in goals {
         let mark = if g.met { st.good("✓") } else { st.bad("✗") };
-        let _ = writeln!(out, "{mark} {}  {}\n    {}", st.strong(&g.id), g.text, st.dim(&g.detail));
+        let _ = writeln!(
+            out,
+            "{mark} {}  {}\n    {}",
+            st.strong(&g.id),
+            g.text,
+            st.dim(&g.detail)
+        );
     }
     out.trim_end().to_string()
 }
 
 fn connection(k: &Connection, now: u64) -> String {
     let state = match &k.state {
-        ConnState::Alive => format!("alive, idle {} s of {} s", now.saturating_sub(k.last_active), k.timeout),
+        ConnState::Alive => format!(
+            "alive, idle {} s of {} s",
+            now.saturating_sub(k.last_active),
+            k.timeout
+        ),
         ConnState::Dropped { at, reason } => format!("dropped at t={at}s: {reason}"),
     };
     format!(
@@ -171,12 +240,25 @@ pub fn render(o: &Output, st: Style, now: u64) -> String {
         Output::Probe(p) => probe(p, st),
         Output::Explain(e) => explain(e, st),
         Output::Goals(g) => goals(g, st),
-        Output::Check { goals: g, passed, debrief, aided } => {
+        Output::Check {
+            goals: g,
+            passed,
+            debrief,
+            aided,
+        } => {
             let met = g.iter().filter(|x| x.met).count();
             let mut out = goals(g, st);
             out.push_str("\n\n");
             if *passed {
-                out.push_str(&st.good(&format!("All {} goals met — scenario passed{}!", g.len(), if *aided { " (with the solution shown)" } else { "" })));
+                out.push_str(&st.good(&format!(
+                    "All {} goals met — scenario passed{}!",
+                    g.len(),
+                    if *aided {
+                        " (with the solution shown)"
+                    } else {
+                        ""
+                    }
+                )));
                 if let Some(d) = debrief {
                     let _ = write!(out, "\n\n{}\n{}", st.strong("Debrief"), d.trim_end());
                 }
@@ -185,16 +267,27 @@ pub fn render(o: &Output, st: Style, now: u64) -> String {
             }
             out
         }
-        Output::Hint { number, total, text } => format!("{} {}", st.strong(&format!("Hint {number}/{total}:")), text),
+        Output::Hint {
+            number,
+            total,
+            text,
+        } => format!("{} {}", st.strong(&format!("Hint {number}/{total}:")), text),
         Output::Connected(k) => format!("opened {}", connection(k, now)),
         Output::Connections(list) => {
             if list.is_empty() {
                 "no connections".into()
             } else {
-                list.iter().map(|k| connection(k, now)).collect::<Vec<_>>().join("\n")
+                list.iter()
+                    .map(|k| connection(k, now))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             }
         }
-        Output::Waited { seconds, now, dropped } => {
+        Output::Waited {
+            seconds,
+            now,
+            dropped,
+        } => {
             let mut out = format!("waited {seconds} s; the clock is now t={now}s");
             for k in dropped {
                 let _ = write!(out, "\n{} {}", st.bad("dropped:"), connection(k, *now));

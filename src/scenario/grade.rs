@@ -69,7 +69,11 @@ pub fn evaluate_flow(
             from: from_e.clone(),
             to: to_e.clone(),
             protocol: p,
-            ports: if protocol == Protocol::All { Ports::All } else { ports },
+            ports: if protocol == Protocol::All {
+                Ports::All
+            } else {
+                ports
+            },
             src_ports,
         };
         results.push(flow::evaluate(c, &spec).map_err(|e| e.to_string())?);
@@ -77,8 +81,14 @@ pub fn evaluate_flow(
     if results.len() == 1 {
         return Ok(results.remove(0));
     }
-    let allows = results.iter().filter(|r| r.verdict == Verdict::Allow).count();
-    let denies = results.iter().filter(|r| r.verdict == Verdict::Deny).count();
+    let allows = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Allow)
+        .count();
+    let denies = results
+        .iter()
+        .filter(|r| r.verdict == Verdict::Deny)
+        .count();
     let verdict = if allows == results.len() {
         Verdict::Allow
     } else if denies == results.len() {
@@ -154,12 +164,11 @@ fn instance_field(acct: &Account, idx: usize, field: &str) -> StateExpect {
         }),
         "ssm_agent" => one(if i.ssm_agent { "true" } else { "false" }),
         "public_ip" => one(&i.public_ip.map(|p| p.to_string()).unwrap_or_default()),
-        "subnet" => one(
-            acct.subnet(&i.subnet_id)
-                .and_then(|s| s.name.clone())
-                .as_deref()
-                .unwrap_or(&i.subnet_id),
-        ),
+        "subnet" => one(acct
+            .subnet(&i.subnet_id)
+            .and_then(|s| s.name.clone())
+            .as_deref()
+            .unwrap_or(&i.subnet_id)),
         _ => one(""),
     }
 }
@@ -262,13 +271,20 @@ pub fn grade_goal(c: &Compiled<'_>, connections: &[Connection], goal: &Goal) -> 
                 }
             }
         }
-        GoalKind::Iam { instance, action, resource, expect_allow } => {
-            match crate::iam::instance_may(acct, instance, action, resource) {
-                Ok(d) => (d.allowed == *expect_allow, d.detail),
-                Err(e) => (false, e),
-            }
-        }
-        GoalKind::State { instance, fields, expect } => match find_instance(acct, instance) {
+        GoalKind::Iam {
+            instance,
+            action,
+            resource,
+            expect_allow,
+        } => match crate::iam::instance_may(acct, instance, action, resource) {
+            Ok(d) => (d.allowed == *expect_allow, d.detail),
+            Err(e) => (false, e),
+        },
+        GoalKind::State {
+            instance,
+            fields,
+            expect,
+        } => match find_instance(acct, instance) {
             None => (false, format!("instance {instance} no longer exists")),
             Some(idx) => {
                 let mut wrong = Vec::new();

@@ -38,7 +38,11 @@ impl fmt::Display for LoadError {
                 writeln!(f)?;
             }
             if d.line > 0 {
-                write!(f, "error: {}:{}:{}: {}", self.path, d.line, d.col, d.message)?;
+                write!(
+                    f,
+                    "error: {}:{}:{}: {}",
+                    self.path, d.line, d.col, d.message
+                )?;
             } else {
                 write!(f, "error: {}: {}", self.path, d.message)?;
             }
@@ -54,13 +58,24 @@ impl LoadError {
     pub fn io(path: &str, e: &std::io::Error) -> LoadError {
         LoadError {
             path: path.into(),
-            diagnostics: vec![Diagnostic { line: 0, col: 0, message: format!("cannot read: {e}") }],
+            diagnostics: vec![Diagnostic {
+                line: 0,
+                col: 0,
+                message: format!("cannot read: {e}"),
+            }],
         }
     }
 
     /// One problem at a location.
     pub fn at(path: &str, line: u64, col: u64, message: impl Into<String>) -> LoadError {
-        LoadError { path: path.into(), diagnostics: vec![Diagnostic { line, col, message: message.into() }] }
+        LoadError {
+            path: path.into(),
+            diagnostics: vec![Diagnostic {
+                line,
+                col,
+                message: message.into(),
+            }],
+        }
     }
 }
 
@@ -99,7 +114,10 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Res
             .unwrap_or((0, 0));
         let msg = e.without_snippet().to_string();
         // The library's message may repeat the location; keep the first line.
-        let msg = msg.lines().next().unwrap_or("invalid YAML").to_string();
+        let mut msg = msg.lines().next().unwrap_or("invalid YAML").to_string();
+        if let Some(i) = msg.rfind(" at line ") {
+            msg.truncate(i);
+        }
         LoadError {
             path: path.into(),
             diagnostics: vec![Diagnostic {
@@ -114,7 +132,14 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Res
 /// Loads a scenario from text. `bank` asks for the fields a bank file must have
 /// (hints, solution, debrief).
 pub fn load_scenario(path: &str, text: &str, bank: bool) -> Result<Scenario, LoadError> {
-    load_scenario_with(path, text, Options { bank, require_goals: true })
+    load_scenario_with(
+        path,
+        text,
+        Options {
+            bank,
+            require_goals: true,
+        },
+    )
 }
 
 /// What a load demands of the file.
@@ -211,7 +236,13 @@ impl Builder {
         id
     }
 
-    fn enum_field<T: Copy>(&mut self, t: &Option<Text>, field: &str, options: &[(&str, T)], default: T) -> T {
+    fn enum_field<T: Copy>(
+        &mut self,
+        t: &Option<Text>,
+        field: &str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> T {
         let Some(t) = t else { return default };
         match options.iter().find(|(k, _)| *k == t.value) {
             Some((_, v)) => *v,
@@ -336,17 +367,26 @@ impl Builder {
     fn build(&mut self, doc: ScenarioDoc, path: &str, bank: bool, require_goals: bool) -> Scenario {
         let id = doc.id.value.clone();
         let kebab = !id.is_empty()
-            && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !id.starts_with('-')
             && !id.ends_with('-');
         if !kebab {
-            self.err(loc(&doc.id), format!("scenario id '{id}' must be kebab-case (a-z, 0-9, -)"));
+            self.err(
+                loc(&doc.id),
+                format!("scenario id '{id}' must be kebab-case (a-z, 0-9, -)"),
+            );
         }
         if !TOPICS.contains(&doc.topic.value.as_str()) {
             let h = suggest::hint(&doc.topic.value, TOPICS.iter().copied());
             self.err(
                 loc(&doc.topic),
-                format!("topic '{}' is not one of {}{h}", doc.topic.value, TOPICS.join(", ")),
+                format!(
+                    "topic '{}' is not one of {}{h}",
+                    doc.topic.value,
+                    TOPICS.join(", ")
+                ),
             );
         }
         if !(1..=5).contains(&doc.difficulty.value) {
@@ -415,16 +455,36 @@ impl Builder {
         for v in vpcs {
             self.name_ok(&v.name, "vpc");
             if self.vpc_names.contains_key(&v.name.value) {
-                self.err(loc(&v.name), format!("vpc '{}' is declared twice", v.name.value));
+                self.err(
+                    loc(&v.name),
+                    format!("vpc '{}' is declared twice", v.name.value),
+                );
                 continue;
             }
             let id = self.id("vpc", &v.id, &v.name.value);
-            let cidr = self.v4cidr(&v.cidr).unwrap_or_else(|| "10.0.0.0/16".parse().expect("constant"));
+            let cidr = self
+                .v4cidr(&v.cidr)
+                .unwrap_or_else(|| "10.0.0.0/16".parse().expect("constant"));
             if !(16..=28).contains(&cidr.prefix_len()) {
-                self.err(loc(&v.cidr), format!("a VPC's CIDR block must be between /16 and /28, not /{}", cidr.prefix_len()));
+                self.err(
+                    loc(&v.cidr),
+                    format!(
+                        "a VPC's CIDR block must be between /16 and /28, not /{}",
+                        cidr.prefix_len()
+                    ),
+                );
             }
-            let tenancy = self.enum_field(&v.tenancy, "tenancy", &[("default", Tenancy::Default), ("dedicated", Tenancy::Dedicated)], Tenancy::Default);
-            self.vpc_names.insert(v.name.value.clone(), self.acct.vpcs.len());
+            let tenancy = self.enum_field(
+                &v.tenancy,
+                "tenancy",
+                &[
+                    ("default", Tenancy::Default),
+                    ("dedicated", Tenancy::Dedicated),
+                ],
+                Tenancy::Default,
+            );
+            self.vpc_names
+                .insert(v.name.value.clone(), self.acct.vpcs.len());
             self.acct.vpcs.push(Vpc {
                 id: id.clone(),
                 name: Some(v.name.value.clone()),
@@ -448,7 +508,10 @@ impl Builder {
                 n += 1;
                 ids::derived("sgr", &sid, &format!("{gid}/default/{n}"))
             });
-            self.group_names.insert((id.clone(), "default".into()), self.acct.security_groups.len());
+            self.group_names.insert(
+                (id.clone(), "default".into()),
+                self.acct.security_groups.len(),
+            );
             self.acct.security_groups.push(SecurityGroup {
                 id: gid,
                 name: "default".into(),
@@ -472,34 +535,88 @@ impl Builder {
         for s in subnets {
             self.name_ok(&s.name, "subnet");
             if self.subnet_names.contains_key(&s.name.value) {
-                self.err(loc(&s.name), format!("subnet '{}' is declared twice", s.name.value));
+                self.err(
+                    loc(&s.name),
+                    format!("subnet '{}' is declared twice", s.name.value),
+                );
                 continue;
             }
             let id = self.id("subnet", &s.id, &s.name.value);
-            let Some(vi) = self.vpc_ref(&s.vpc) else { continue };
+            let Some(vi) = self.vpc_ref(&s.vpc) else {
+                continue;
+            };
             let vpc = self.acct.vpcs[vi].clone();
-            let Some(cidr) = self.v4cidr(&s.cidr) else { continue };
+            let Some(cidr) = self.v4cidr(&s.cidr) else {
+                continue;
+            };
             if !vpc.cidr.contains(&cidr) {
-                self.err(loc(&s.cidr), format!("subnet CIDR {cidr} is not inside {} ({})", vpc.cidr, vpc.name.clone().unwrap_or_default()));
+                self.err(
+                    loc(&s.cidr),
+                    format!(
+                        "subnet CIDR {cidr} is not inside {} ({})",
+                        vpc.cidr,
+                        vpc.name.clone().unwrap_or_default()
+                    ),
+                );
             }
             if !(16..=28).contains(&cidr.prefix_len()) {
-                self.err(loc(&s.cidr), format!("a subnet's CIDR block must be between /16 and /28, not /{}", cidr.prefix_len()));
+                self.err(
+                    loc(&s.cidr),
+                    format!(
+                        "a subnet's CIDR block must be between /16 and /28, not /{}",
+                        cidr.prefix_len()
+                    ),
+                );
             }
-            if let Some(o) = self.acct.subnets.iter().find(|o| o.vpc_id == vpc.id && (o.cidr.contains(&cidr.network()) || cidr.contains(&o.cidr.network()))) {
-                self.err(loc(&s.cidr), format!("subnet CIDR {cidr} overlaps subnet {} ({})", o.name.clone().unwrap_or_default(), o.cidr));
+            if let Some(o) = self.acct.subnets.iter().find(|o| {
+                o.vpc_id == vpc.id
+                    && (o.cidr.contains(&cidr.network()) || cidr.contains(&o.cidr.network()))
+            }) {
+                self.err(
+                    loc(&s.cidr),
+                    format!(
+                        "subnet CIDR {cidr} overlaps subnet {} ({})",
+                        o.name.clone().unwrap_or_default(),
+                        o.cidr
+                    ),
+                );
             }
-            let route = self.enum_field(&s.route_internet, "route_internet", &[("igw", InternetRoute::Igw), ("nat", InternetRoute::Nat), ("none", InternetRoute::None)], InternetRoute::None);
+            let route = self.enum_field(
+                &s.route_internet,
+                "route_internet",
+                &[
+                    ("igw", InternetRoute::Igw),
+                    ("nat", InternetRoute::Nat),
+                    ("none", InternetRoute::None),
+                ],
+                InternetRoute::None,
+            );
             if route == InternetRoute::Igw && self.acct.igw_of(&vpc.id).is_none() {
                 if let Some(t) = &s.route_internet {
-                    self.err(loc(t), format!("route_internet is igw but vpc '{}' has no internet_gateway", vpc.name.clone().unwrap_or_default()));
+                    self.err(
+                        loc(t),
+                        format!(
+                            "route_internet is igw but vpc '{}' has no internet_gateway",
+                            vpc.name.clone().unwrap_or_default()
+                        ),
+                    );
                 }
             }
-            let acl = self.acct.default_acl_of(&vpc.id).map(|a| a.id.clone()).unwrap_or_default();
+            let acl = self
+                .acct
+                .default_acl_of(&vpc.id)
+                .map(|a| a.id.clone())
+                .unwrap_or_default();
             let rtb = self.id("rtb", &None, &s.name.value);
             let assoc = self.id("aclassoc", &None, &s.name.value);
             let nat = (route == InternetRoute::Nat).then(|| self.id("nat", &None, &s.name.value));
-            let az = s.availability_zone.as_ref().map(|a| a.value.clone()).unwrap_or_else(|| format!("{}a", self.acct.region));
-            self.subnet_names.insert(s.name.value.clone(), self.acct.subnets.len());
+            let az = s
+                .availability_zone
+                .as_ref()
+                .map(|a| a.value.clone())
+                .unwrap_or_else(|| format!("{}a", self.acct.region));
+            self.subnet_names
+                .insert(s.name.value.clone(), self.acct.subnets.len());
             self.acct.subnets.push(Subnet {
                 id,
                 name: Some(s.name.value.clone()),
@@ -520,19 +637,32 @@ impl Builder {
         let mut declared = Vec::new();
         for g in groups {
             self.name_ok(&g.name, "security group");
-            let Some(vi) = self.vpc_ref(&g.vpc) else { continue };
+            let Some(vi) = self.vpc_ref(&g.vpc) else {
+                continue;
+            };
             let vpc_id = self.acct.vpcs[vi].id.clone();
             if g.name.value.len() > 255 {
-                self.err(loc(&g.name), "a security group name is at most 255 characters");
+                self.err(
+                    loc(&g.name),
+                    "a security group name is at most 255 characters",
+                );
             }
             if g.name.value.starts_with("sg-") {
                 // FACTS: a group name may not start with `sg-`.
-                self.err(loc(&g.name), format!("security group name '{}' may not start with sg-", g.name.value));
+                self.err(
+                    loc(&g.name),
+                    format!(
+                        "security group name '{}' may not start with sg-",
+                        g.name.value
+                    ),
+                );
             }
             let key = (vpc_id.clone(), g.name.value.clone());
             if g.name.value == "default" {
                 // Overrides the VPC's default group.
-                let Some(&gi) = self.group_names.get(&key) else { continue };
+                let Some(&gi) = self.group_names.get(&key) else {
+                    continue;
+                };
                 if let Some(id) = &g.id {
                     let old = self.acct.security_groups[gi].id.clone();
                     self.used_ids.remove(&old);
@@ -549,7 +679,13 @@ impl Builder {
                 continue;
             }
             if self.group_names.contains_key(&key) {
-                self.err(loc(&g.name), format!("security group '{}' is declared twice in this VPC", g.name.value));
+                self.err(
+                    loc(&g.name),
+                    format!(
+                        "security group '{}' is declared twice in this VPC",
+                        g.name.value
+                    ),
+                );
                 continue;
             }
             let id = self.id("sg", &g.id, &format!("{}/{}", vpc_id, g.name.value));
@@ -558,7 +694,11 @@ impl Builder {
             self.acct.security_groups.push(SecurityGroup {
                 id,
                 name: g.name.value.clone(),
-                description: g.description.as_ref().map(|d| d.value.clone()).unwrap_or_else(|| g.name.value.clone()),
+                description: g
+                    .description
+                    .as_ref()
+                    .map(|d| d.value.clone())
+                    .unwrap_or_else(|| g.name.value.clone()),
                 vpc_id: vpc_id.clone(),
                 ingress: vec![],
                 egress: vec![],
@@ -577,13 +717,20 @@ impl Builder {
                 let egress = match &g.egress {
                     Some(rules) => self.rules(rules, &vpc_id, &gid, "out"),
                     None if is_default => self.acct.security_groups[gi].egress.clone(),
-                    None => vec![allow_all_egress(ids::derived("sgr", &self.scenario_id, &format!("{gid}/egress-default")))],
+                    None => vec![allow_all_egress(ids::derived(
+                        "sgr",
+                        &self.scenario_id,
+                        &format!("{gid}/egress-default"),
+                    ))],
                 };
                 self.acct.security_groups[gi].egress = egress;
             }
             if let Some(d) = &g.description {
                 if d.value.len() > 255 {
-                    self.err(loc(d), "a security group description is at most 255 characters");
+                    self.err(
+                        loc(d),
+                        "a security group description is at most 255 characters",
+                    );
                 }
                 self.acct.security_groups[gi].description = d.value.clone();
             }
@@ -598,7 +745,12 @@ impl Builder {
             let peers = [r.cidr.is_some(), r.group.is_some(), r.prefix_list.is_some()];
             let count = peers.iter().filter(|b| **b).count();
             if count != 1 {
-                self.err(loc(&r.protocol), format!("a rule has exactly one of cidr, group, prefix_list (this one has {count})"));
+                self.err(
+                    loc(&r.protocol),
+                    format!(
+                        "a rule has exactly one of cidr, group, prefix_list (this one has {count})"
+                    ),
+                );
                 continue;
             }
             let peer = if let Some(c) = &r.cidr {
@@ -614,7 +766,10 @@ impl Builder {
             } else {
                 let p = r.prefix_list.as_ref().expect("counted above");
                 if !ids::is_valid("pl", &p.value) {
-                    self.err(loc(p), format!("'{}' is not a prefix list id (pl-…)", p.value));
+                    self.err(
+                        loc(p),
+                        format!("'{}' is not a prefix list id (pl-…)", p.value),
+                    );
                 }
                 Peer::PrefixList(p.value.clone())
             };
@@ -633,10 +788,16 @@ impl Builder {
             out.push(rule);
         }
         // FACTS: 60 inbound and 60 outbound rules per group, IPv4 and IPv6 counted apart.
-        let v6 = out.iter().filter(|r| matches!(r.peer, Peer::Cidr(IpNet::V6(_)))).count();
+        let v6 = out
+            .iter()
+            .filter(|r| matches!(r.peer, Peer::Cidr(IpNet::V6(_))))
+            .count();
         if out.len() - v6 > 60 || v6 > 60 {
             if let Some(r) = rules.first() {
-                self.err(loc(&r.protocol), "more than 60 rules in one direction (AWS: RulesPerSecurityGroupLimitExceeded)");
+                self.err(
+                    loc(&r.protocol),
+                    "more than 60 rules in one direction (AWS: RulesPerSecurityGroupLimitExceeded)",
+                );
             }
         }
         out
@@ -648,10 +809,15 @@ impl Builder {
         for a in acls {
             self.name_ok(&a.name, "network ACL");
             if !names.insert(a.name.value.clone()) {
-                self.err(loc(&a.name), format!("network ACL '{}' is declared twice", a.name.value));
+                self.err(
+                    loc(&a.name),
+                    format!("network ACL '{}' is declared twice", a.name.value),
+                );
                 continue;
             }
-            let Some(vi) = self.vpc_ref(&a.vpc) else { continue };
+            let Some(vi) = self.vpc_ref(&a.vpc) else {
+                continue;
+            };
             let vpc_id = self.acct.vpcs[vi].id.clone();
             let mut entries = Vec::new();
             for (egress, list) in [(false, &a.ingress), (true, &a.egress)] {
@@ -666,24 +832,53 @@ impl Builder {
                         self.err(loc(&e.rule), format!("rule number {n} is used twice in one direction (AWS: NetworkAclEntryAlreadyExists)"));
                         continue;
                     }
-                    let action = self.enum_field(&Some(e.action.clone()), "action", &[("allow", RuleAction::Allow), ("deny", RuleAction::Deny)], RuleAction::Deny);
+                    let action = self.enum_field(
+                        &Some(e.action.clone()),
+                        "action",
+                        &[("allow", RuleAction::Allow), ("deny", RuleAction::Deny)],
+                        RuleAction::Deny,
+                    );
                     let protocol = self.protocol(&e.protocol);
                     let ports = self.ports(protocol, &e.ports);
-                    let Some(cidr) = self.cidr(&e.cidr) else { continue };
-                    entries.push(AclEntry { rule_number: n as u16, egress, action, protocol, ports, cidr });
+                    let Some(cidr) = self.cidr(&e.cidr) else {
+                        continue;
+                    };
+                    entries.push(AclEntry {
+                        rule_number: n as u16,
+                        egress,
+                        action,
+                        protocol,
+                        ports,
+                        cidr,
+                    });
                 }
                 // FACTS: 20 rules per direction (adjustable to 40).
                 if seen.len() > 20 {
-                    self.err(loc(&a.name), "more than 20 entries in one direction (AWS: NetworkAclEntryLimitExceeded)");
+                    self.err(
+                        loc(&a.name),
+                        "more than 20 entries in one direction (AWS: NetworkAclEntryLimitExceeded)",
+                    );
                 }
             }
             let acl_id = if a.default {
-                let Some(ai) = self.acct.network_acls.iter().position(|x| x.vpc_id == vpc_id && x.is_default) else { continue };
+                let Some(ai) = self
+                    .acct
+                    .network_acls
+                    .iter()
+                    .position(|x| x.vpc_id == vpc_id && x.is_default)
+                else {
+                    continue;
+                };
                 if let Some(id) = &a.id {
                     let old = self.acct.network_acls[ai].id.clone();
                     self.used_ids.remove(&old);
                     let new = self.id("acl", &Some(id.clone()), &a.name.value);
-                    for s in self.acct.subnets.iter_mut().filter(|s| s.network_acl_id == old) {
+                    for s in self
+                        .acct
+                        .subnets
+                        .iter_mut()
+                        .filter(|s| s.network_acl_id == old)
+                    {
                         s.network_acl_id = new.clone();
                     }
                     self.acct.network_acls[ai].id = new;
@@ -695,15 +890,26 @@ impl Builder {
                 acl.id.clone()
             } else {
                 let id = self.id("acl", &a.id, &a.name.value);
-                let mut acl = NetworkAcl { id: id.clone(), name: Some(a.name.value.clone()), vpc_id: vpc_id.clone(), is_default: false, entries };
+                let mut acl = NetworkAcl {
+                    id: id.clone(),
+                    name: Some(a.name.value.clone()),
+                    vpc_id: vpc_id.clone(),
+                    is_default: false,
+                    entries,
+                };
                 acl.sort();
                 self.acct.network_acls.push(acl);
                 id
             };
             for s in &a.subnets {
-                let Some(si) = self.subnet_ref(s) else { continue };
+                let Some(si) = self.subnet_ref(s) else {
+                    continue;
+                };
                 if self.acct.subnets[si].vpc_id != vpc_id {
-                    self.err(loc(s), format!("subnet '{}' is not in the ACL's VPC", s.value));
+                    self.err(
+                        loc(s),
+                        format!("subnet '{}' is not in the ACL's VPC", s.value),
+                    );
                     continue;
                 }
                 if let Some(prev) = assigned.insert(s.value.clone(), a.name.value.clone()) {
@@ -720,11 +926,16 @@ impl Builder {
         for d in instances {
             self.name_ok(&d.name, "instance");
             if self.instance_names.contains_key(&d.name.value) {
-                self.err(loc(&d.name), format!("instance '{}' is declared twice", d.name.value));
+                self.err(
+                    loc(&d.name),
+                    format!("instance '{}' is declared twice", d.name.value),
+                );
                 continue;
             }
             let id = self.id("i", &d.id, &d.name.value);
-            let Some(si) = self.subnet_ref(&d.subnet) else { continue };
+            let Some(si) = self.subnet_ref(&d.subnet) else {
+                continue;
+            };
             let subnet = self.acct.subnets[si].clone();
             let net = subnet.cidr;
             let first = u32::from(net.network());
@@ -734,7 +945,13 @@ impl Builder {
                     Ok(a) => {
                         let n = u32::from(a);
                         if !net.contains(&a) {
-                            self.err(loc(t), format!("private_ip {a} is not inside subnet {} ({net})", subnet.name.clone().unwrap_or_default()));
+                            self.err(
+                                loc(t),
+                                format!(
+                                    "private_ip {a} is not inside subnet {} ({net})",
+                                    subnet.name.clone().unwrap_or_default()
+                                ),
+                            );
                         } else if n < first + 4 || n == last {
                             // AWS reserves the first four addresses and the last one of a subnet.
                             self.err(loc(t), format!("private_ip {a} is reserved by AWS (the first four and the last address of {net})"));
@@ -742,12 +959,17 @@ impl Builder {
                         a
                     }
                     Err(_) => {
-                        self.err(loc(t), format!("private_ip '{}' is not an IPv4 address", t.value));
+                        self.err(
+                            loc(t),
+                            format!("private_ip '{}' is not an IPv4 address", t.value),
+                        );
                         continue;
                     }
                 },
                 None => {
-                    let free = (first + 4..last).map(Ipv4Addr::from).find(|a| !used_ips.contains(a));
+                    let free = (first + 4..last)
+                        .map(Ipv4Addr::from)
+                        .find(|a| !used_ips.contains(a));
                     match free {
                         Some(a) => a,
                         None => {
@@ -759,14 +981,20 @@ impl Builder {
             };
             if !used_ips.insert(private_ip) {
                 if let Some(t) = &d.private_ip {
-                    self.err(loc(t), format!("private_ip {private_ip} is already used by another instance"));
+                    self.err(
+                        loc(t),
+                        format!("private_ip {private_ip} is already used by another instance"),
+                    );
                 }
             }
             let public_ip = match &d.public_ip {
                 Some(t) => match t.value.parse::<Ipv4Addr>() {
                     Ok(a) if crate::net::types::AddrSet::internet().contains(a.into()) => {
                         if self.acct.instances.iter().any(|i| i.public_ip == Some(a)) {
-                            self.err(loc(t), format!("public_ip {a} is already used by another instance"));
+                            self.err(
+                                loc(t),
+                                format!("public_ip {a} is already used by another instance"),
+                            );
                         }
                         Some(a)
                     }
@@ -775,7 +1003,10 @@ impl Builder {
                         None
                     }
                     Err(_) => {
-                        self.err(loc(t), format!("public_ip '{}' is not an IPv4 address", t.value));
+                        self.err(
+                            loc(t),
+                            format!("public_ip '{}' is not an IPv4 address", t.value),
+                        );
                         None
                     }
                 },
@@ -787,7 +1018,10 @@ impl Builder {
                     for g in list {
                         if let Some(id) = self.group_ref(&subnet.vpc_id, g) {
                             if out.contains(&id) {
-                                self.err(loc(g), format!("security group '{}' is listed twice", g.value));
+                                self.err(
+                                    loc(g),
+                                    format!("security group '{}' is listed twice", g.value),
+                                );
                             } else {
                                 out.push(id);
                             }
@@ -800,36 +1034,104 @@ impl Builder {
                         }
                     }
                     if list.is_empty() {
-                        self.err(loc(&d.name), "security_groups is empty; leave it out to use the VPC's default group");
+                        self.err(
+                            loc(&d.name),
+                            "security_groups is empty; leave it out to use the VPC's default group",
+                        );
                     }
                     out
                 }
                 // FACTS: an instance launched with no group gets the VPC's default group.
-                None => self.acct.default_group_of(&subnet.vpc_id).map(|g| vec![g.id.clone()]).unwrap_or_default(),
+                None => self
+                    .acct
+                    .default_group_of(&subnet.vpc_id)
+                    .map(|g| vec![g.id.clone()])
+                    .unwrap_or_default(),
             };
-            let vpc_tenancy = self.acct.vpc(&subnet.vpc_id).map(|v| v.tenancy).unwrap_or(Tenancy::Default);
-            let tenancy = self.enum_field(&d.tenancy, "tenancy", &[("default", Tenancy::Default), ("dedicated", Tenancy::Dedicated), ("host", Tenancy::Host)], if vpc_tenancy == Tenancy::Dedicated { Tenancy::Dedicated } else { Tenancy::Default });
+            let vpc_tenancy = self
+                .acct
+                .vpc(&subnet.vpc_id)
+                .map(|v| v.tenancy)
+                .unwrap_or(Tenancy::Default);
+            let tenancy = self.enum_field(
+                &d.tenancy,
+                "tenancy",
+                &[
+                    ("default", Tenancy::Default),
+                    ("dedicated", Tenancy::Dedicated),
+                    ("host", Tenancy::Host),
+                ],
+                if vpc_tenancy == Tenancy::Dedicated {
+                    Tenancy::Dedicated
+                } else {
+                    Tenancy::Default
+                },
+            );
             if vpc_tenancy == Tenancy::Dedicated && tenancy == Tenancy::Default {
                 if let Some(t) = &d.tenancy {
                     // FACTS: in a dedicated VPC every instance is dedicated.
-                    self.err(loc(t), "in a VPC with dedicated tenancy an instance cannot have default tenancy");
+                    self.err(
+                        loc(t),
+                        "in a VPC with dedicated tenancy an instance cannot have default tenancy",
+                    );
                 }
             }
-            let platform = self.enum_field(&d.platform, "platform", &[("linux", Os::Linux), ("windows", Os::Windows)], Os::Linux);
-            let state = self.enum_field(&d.state, "state", &[("running", InstanceState::Running), ("stopped", InstanceState::Stopped)], InstanceState::Running);
-            let root_device = self.enum_field(&d.root_device, "root_device", &[("ebs", RootDevice::Ebs), ("instance-store", RootDevice::InstanceStore)], RootDevice::Ebs);
-            let http_tokens = self.enum_field(&d.http_tokens, "http_tokens", &[("optional", HttpTokens::Optional), ("required", HttpTokens::Required)], HttpTokens::Optional);
+            let platform = self.enum_field(
+                &d.platform,
+                "platform",
+                &[("linux", Os::Linux), ("windows", Os::Windows)],
+                Os::Linux,
+            );
+            let state = self.enum_field(
+                &d.state,
+                "state",
+                &[
+                    ("running", InstanceState::Running),
+                    ("stopped", InstanceState::Stopped),
+                ],
+                InstanceState::Running,
+            );
+            let root_device = self.enum_field(
+                &d.root_device,
+                "root_device",
+                &[
+                    ("ebs", RootDevice::Ebs),
+                    ("instance-store", RootDevice::InstanceStore),
+                ],
+                RootDevice::Ebs,
+            );
+            let http_tokens = self.enum_field(
+                &d.http_tokens,
+                "http_tokens",
+                &[
+                    ("optional", HttpTokens::Optional),
+                    ("required", HttpTokens::Required),
+                ],
+                HttpTokens::Optional,
+            );
             let eni = self.id("eni", &None, &d.name.value);
             let image_id = match &d.image_id {
                 Some(t) => {
                     if !ids::is_valid("ami", &t.value) {
-                        self.err(loc(t), format!("image_id '{}' is not an AMI id (ami-…)", t.value));
+                        self.err(
+                            loc(t),
+                            format!("image_id '{}' is not an AMI id (ami-…)", t.value),
+                        );
                     }
                     t.value.clone()
                 }
-                None => ids::derived("ami", &self.scenario_id, if platform == Os::Windows { "windows" } else { "linux" }),
+                None => ids::derived(
+                    "ami",
+                    &self.scenario_id,
+                    if platform == Os::Windows {
+                        "windows"
+                    } else {
+                        "linux"
+                    },
+                ),
             };
-            self.instance_names.insert(d.name.value.clone(), self.acct.instances.len());
+            self.instance_names
+                .insert(d.name.value.clone(), self.acct.instances.len());
             self.acct.instances.push(Instance {
                 id,
                 name: Some(d.name.value.clone()),
@@ -839,7 +1141,11 @@ impl Builder {
                 private_ip,
                 public_ip,
                 security_groups: groups,
-                instance_type: d.instance_type.as_ref().map(|t| t.value.clone()).unwrap_or_else(|| "t3.micro".into()),
+                instance_type: d
+                    .instance_type
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_else(|| "t3.micro".into()),
                 image_id,
                 tenancy,
                 platform,
@@ -861,22 +1167,55 @@ impl Builder {
                 self.err(loc(&h.name), "'internet' is a reserved endpoint name");
                 continue;
             }
-            if self.host_names.contains_key(&h.name.value) || self.instance_names.contains_key(&h.name.value) {
-                self.err(loc(&h.name), format!("'{}' is already the name of a host or an instance", h.name.value));
+            if self.host_names.contains_key(&h.name.value)
+                || self.instance_names.contains_key(&h.name.value)
+            {
+                self.err(
+                    loc(&h.name),
+                    format!(
+                        "'{}' is already the name of a host or an instance",
+                        h.name.value
+                    ),
+                );
                 continue;
             }
-            let Some(cidr) = self.cidr(&h.cidr) else { continue };
+            let Some(cidr) = self.cidr(&h.cidr) else {
+                continue;
+            };
             if let IpNet::V4(n) = cidr {
-                if let Some(v) = self.acct.vpcs.iter().find(|v| v.cidr.contains(&n.network()) || n.contains(&v.cidr.network())) {
-                    self.err(loc(&h.cidr), format!("host {} overlaps {} ({}): hosts stand outside every VPC", h.name.value, v.name.clone().unwrap_or_default(), v.cidr));
+                if let Some(v) = self
+                    .acct
+                    .vpcs
+                    .iter()
+                    .find(|v| v.cidr.contains(&n.network()) || n.contains(&v.cidr.network()))
+                {
+                    self.err(
+                        loc(&h.cidr),
+                        format!(
+                            "host {} overlaps {} ({}): hosts stand outside every VPC",
+                            h.name.value,
+                            v.name.clone().unwrap_or_default(),
+                            v.cidr
+                        ),
+                    );
                 }
             }
             let os = match &h.os {
-                Some(_) => Some(self.enum_field(&h.os, "os", &[("linux", Os::Linux), ("windows", Os::Windows)], Os::Linux)),
+                Some(_) => Some(self.enum_field(
+                    &h.os,
+                    "os",
+                    &[("linux", Os::Linux), ("windows", Os::Windows)],
+                    Os::Linux,
+                )),
                 None => None,
             };
-            self.host_names.insert(h.name.value.clone(), self.acct.hosts.len());
-            self.acct.hosts.push(Host { name: h.name.value.clone(), cidr, os });
+            self.host_names
+                .insert(h.name.value.clone(), self.acct.hosts.len());
+            self.acct.hosts.push(Host {
+                name: h.name.value.clone(),
+                cidr,
+                os,
+            });
         }
     }
 
@@ -884,35 +1223,76 @@ impl Builder {
         let mut names = HashSet::new();
         for k in &w.key_pairs {
             if !names.insert(k.name.value.clone()) {
-                self.err(loc(&k.name), format!("key pair '{}' is declared twice", k.name.value));
+                self.err(
+                    loc(&k.name),
+                    format!("key pair '{}' is declared twice", k.name.value),
+                );
                 continue;
             }
-            let t = self.enum_field(&k.key_type, "type", &[("rsa", "rsa"), ("ed25519", "ed25519")], "rsa");
+            let t = self.enum_field(
+                &k.key_type,
+                "type",
+                &[("rsa", "rsa"), ("ed25519", "ed25519")],
+                "rsa",
+            );
             let id = self.id("key", &None, &k.name.value);
-            self.acct.key_pairs.push(KeyPair { name: k.name.value.clone(), id, key_type: t.into(), public_key: k.public_key.as_ref().map(|p| p.value.clone()) });
+            self.acct.key_pairs.push(KeyPair {
+                name: k.name.value.clone(),
+                id,
+                key_type: t.into(),
+                public_key: k.public_key.as_ref().map(|p| p.value.clone()),
+            });
         }
         for img in &w.images {
             if !ids::is_valid("ami", &img.id.value) {
-                self.err(loc(&img.id), format!("image id '{}' is not an AMI id (ami-…)", img.id.value));
+                self.err(
+                    loc(&img.id),
+                    format!("image id '{}' is not an AMI id (ami-…)", img.id.value),
+                );
             }
-            self.enum_field(&img.platform, "platform", &[("linux", ()), ("windows", ())], ());
-            self.enum_field(&img.root_device, "root_device", &[("ebs", ()), ("instance-store", ())], ());
+            self.enum_field(
+                &img.platform,
+                "platform",
+                &[("linux", ()), ("windows", ())],
+                (),
+            );
+            self.enum_field(
+                &img.root_device,
+                "root_device",
+                &[("ebs", ()), ("instance-store", ())],
+                (),
+            );
         }
         let iam = &w.iam;
         let mut policy_names = HashSet::new();
         for p in &iam.policies {
             if !policy_names.insert(p.name.value.clone()) {
-                self.err(loc(&p.name), format!("policy '{}' is declared twice", p.name.value));
+                self.err(
+                    loc(&p.name),
+                    format!("policy '{}' is declared twice", p.name.value),
+                );
             }
             if !p.document.is_object() {
-                self.err(loc(&p.name), format!("policy '{}': document must be a mapping with Version and Statement", p.name.value));
+                self.err(
+                    loc(&p.name),
+                    format!(
+                        "policy '{}': document must be a mapping with Version and Statement",
+                        p.name.value
+                    ),
+                );
             }
-            self.acct.iam.policies.push(IamPolicy { name: p.name.value.clone(), document: p.document.clone() });
+            self.acct.iam.policies.push(IamPolicy {
+                name: p.name.value.clone(),
+                document: p.document.clone(),
+            });
         }
         let mut role_names = HashSet::new();
         for r in &iam.roles {
             if !role_names.insert(r.name.value.clone()) {
-                self.err(loc(&r.name), format!("role '{}' is declared twice", r.name.value));
+                self.err(
+                    loc(&r.name),
+                    format!("role '{}' is declared twice", r.name.value),
+                );
             }
             for p in &r.policies {
                 let managed = crate::iam::managed::NAMES.contains(&p.value.as_str());
@@ -931,7 +1311,10 @@ impl Builder {
         let mut profile_names = HashSet::new();
         for p in &iam.instance_profiles {
             if !profile_names.insert(p.name.value.clone()) {
-                self.err(loc(&p.name), format!("instance profile '{}' is declared twice", p.name.value));
+                self.err(
+                    loc(&p.name),
+                    format!("instance profile '{}' is declared twice", p.name.value),
+                );
             }
             if let Some(r) = &p.role {
                 if !role_names.contains(&r.value) {
@@ -939,7 +1322,10 @@ impl Builder {
                     self.unknown(loc(r), "role", &r.value, known);
                 }
             }
-            self.acct.iam.instance_profiles.push(InstanceProfile { name: p.name.value.clone(), role: p.role.as_ref().map(|r| r.value.clone()) });
+            self.acct.iam.instance_profiles.push(InstanceProfile {
+                name: p.name.value.clone(),
+                role: p.role.as_ref().map(|r| r.value.clone()),
+            });
         }
         for d in &w.instances {
             if let Some(p) = &d.iam_instance_profile {
@@ -966,7 +1352,10 @@ impl Builder {
         let mut out: Vec<ConnectionSpec> = Vec::new();
         for c in conns {
             if out.iter().any(|o| o.id == c.id.value) {
-                self.err(loc(&c.id), format!("connection '{}' is declared twice", c.id.value));
+                self.err(
+                    loc(&c.id),
+                    format!("connection '{}' is declared twice", c.id.value),
+                );
                 continue;
             }
             let ok = self.endpoint(&c.from) & self.endpoint(&c.to);
@@ -983,11 +1372,20 @@ impl Builder {
                 _ => false,
             };
             if !single {
-                self.err(c.ports.as_ref().map(loc).unwrap_or(loc(&c.protocol)), "a connection goes to one port (or one ICMP type/code)");
+                self.err(
+                    c.ports.as_ref().map(loc).unwrap_or(loc(&c.protocol)),
+                    "a connection goes to one port (or one ICMP type/code)",
+                );
                 continue;
             }
             if ok {
-                out.push(ConnectionSpec { id: c.id.value.clone(), from: c.from.value.clone(), to: c.to.value.clone(), protocol, ports });
+                out.push(ConnectionSpec {
+                    id: c.id.value.clone(),
+                    from: c.from.value.clone(),
+                    to: c.to.value.clone(),
+                    protocol,
+                    ports,
+                });
             }
         }
         out
@@ -997,10 +1395,19 @@ impl Builder {
         let mut out: Vec<Goal> = Vec::new();
         for g in goals {
             if out.iter().any(|o| o.id == g.id.value) {
-                self.err(loc(&g.id), format!("goal '{}' is declared twice", g.id.value));
+                self.err(
+                    loc(&g.id),
+                    format!("goal '{}' is declared twice", g.id.value),
+                );
                 continue;
             }
-            let kinds = [g.flow.is_some(), g.exposure.is_some(), g.connection.is_some(), g.iam.is_some(), g.state.is_some()];
+            let kinds = [
+                g.flow.is_some(),
+                g.exposure.is_some(),
+                g.connection.is_some(),
+                g.iam.is_some(),
+                g.state.is_some(),
+            ];
             let n = kinds.iter().filter(|k| **k).count();
             if n != 1 {
                 self.err(loc(&g.id), format!("goal '{}' must have exactly one of flow, exposure, connection, iam, state (it has {n})", g.id.value));
@@ -1010,35 +1417,57 @@ impl Builder {
                 self.err(loc(&g.id), "allow_only belongs to an exposure goal");
             }
             let expect = g.expect.as_ref().map(|e| (e.value.0.clone(), loc(e)));
-            let expect_one = |b: &mut Self, options: &[&str], default: Option<&str>| -> Option<String> {
-                match (&expect, default) {
-                    (Some((v, at)), _) => {
-                        if options.contains(&v.as_str()) {
-                            Some(v.clone())
-                        } else {
-                            b.err(*at, format!("expect '{v}' is not one of {}", options.join(", ")));
+            let expect_one =
+                |b: &mut Self, options: &[&str], default: Option<&str>| -> Option<String> {
+                    match (&expect, default) {
+                        (Some((v, at)), _) => {
+                            if options.contains(&v.as_str()) {
+                                Some(v.clone())
+                            } else {
+                                b.err(
+                                    *at,
+                                    format!("expect '{v}' is not one of {}", options.join(", ")),
+                                );
+                                None
+                            }
+                        }
+                        (None, Some(d)) => Some(d.to_string()),
+                        (None, None) => {
+                            b.err(
+                                loc(&g.id),
+                                format!(
+                                    "goal '{}' needs expect: {}",
+                                    g.id.value,
+                                    options.join(" | ")
+                                ),
+                            );
                             None
                         }
                     }
-                    (None, Some(d)) => Some(d.to_string()),
-                    (None, None) => {
-                        b.err(loc(&g.id), format!("goal '{}' needs expect: {}", g.id.value, options.join(" | ")));
-                        None
-                    }
-                }
-            };
+                };
             let kind = if let Some(f) = &g.flow {
                 let e = expect_one(self, &["allow", "deny"], None);
                 let ok = self.endpoint(&f.from) & self.endpoint(&f.to);
                 let protocol = self.protocol(&f.protocol);
                 let ports = self.ports(protocol, &f.ports);
                 match (e, ok) {
-                    (Some(e), true) => GoalKind::Flow { flow: FlowRef { from: f.from.value.clone(), to: f.to.value.clone(), protocol, ports }, expect_allow: e == "allow" },
+                    (Some(e), true) => GoalKind::Flow {
+                        flow: FlowRef {
+                            from: f.from.value.clone(),
+                            to: f.to.value.clone(),
+                            protocol,
+                            ports,
+                        },
+                        expect_allow: e == "allow",
+                    },
                     _ => continue,
                 }
             } else if let Some(x) = &g.exposure {
                 if g.expect.is_some() {
-                    self.err(loc(&g.id), "an exposure goal has no expect: allow_only says what may reach");
+                    self.err(
+                        loc(&g.id),
+                        "an exposure goal has no expect: allow_only says what may reach",
+                    );
                 }
                 let to_ok = match crate::net::endpoint::resolve_endpoint(&self.acct, &x.to.value) {
                     Ok(crate::net::flow::Endpoint::Instance { .. }) => true,
@@ -1052,22 +1481,34 @@ impl Builder {
                     }
                 };
                 let Some(list) = &g.allow_only else {
-                    self.err(loc(&g.id), "an exposure goal needs allow_only (use [] for nothing)");
+                    self.err(
+                        loc(&g.id),
+                        "an exposure goal needs allow_only (use [] for nothing)",
+                    );
                     continue;
                 };
                 let mut allow = Vec::new();
                 for a in list {
                     let protocol = self.protocol(&a.protocol);
                     let ports = self.ports(protocol, &a.ports);
-                    if let Err(e) = crate::net::endpoint::resolve_source(&self.acct, &x.to.value, &a.from.value) {
+                    if let Err(e) =
+                        crate::net::endpoint::resolve_source(&self.acct, &x.to.value, &a.from.value)
+                    {
                         self.err(loc(&a.from), e);
                     }
-                    allow.push(AllowRef { protocol, ports, from: a.from.value.clone() });
+                    allow.push(AllowRef {
+                        protocol,
+                        ports,
+                        from: a.from.value.clone(),
+                    });
                 }
                 if !to_ok {
                     continue;
                 }
-                GoalKind::Exposure { to: x.to.value.clone(), allow_only: allow }
+                GoalKind::Exposure {
+                    to: x.to.value.clone(),
+                    allow_only: allow,
+                }
             } else if let Some(c) = &g.connection {
                 let e = expect_one(self, &["alive", "dropped"], None);
                 if !conns.iter().any(|k| k.id == c.value) {
@@ -1076,31 +1517,46 @@ impl Builder {
                     continue;
                 }
                 match e {
-                    Some(e) => GoalKind::Connection { id: c.value.clone(), expect_alive: e == "alive" },
+                    Some(e) => GoalKind::Connection {
+                        id: c.value.clone(),
+                        expect_alive: e == "alive",
+                    },
                     None => continue,
                 }
             } else if let Some(i) = &g.iam {
                 let e = expect_one(self, &["allow", "deny"], None);
-                if !self.instance_names.contains_key(&i.instance.value) && !self.acct.instances.iter().any(|x| x.id == i.instance.value) {
+                if !self.instance_names.contains_key(&i.instance.value)
+                    && !self.acct.instances.iter().any(|x| x.id == i.instance.value)
+                {
                     let known = self.instance_names.keys().cloned().collect();
                     self.unknown(loc(&i.instance), "instance", &i.instance.value, known);
                     continue;
                 }
                 match e {
-                    Some(e) => GoalKind::Iam { instance: i.instance.value.clone(), action: i.action.value.clone(), resource: i.resource.value.clone(), expect_allow: e == "allow" },
+                    Some(e) => GoalKind::Iam {
+                        instance: i.instance.value.clone(),
+                        action: i.action.value.clone(),
+                        resource: i.resource.value.clone(),
+                        expect_allow: e == "allow",
+                    },
                     None => continue,
                 }
             } else if let Some(st) = &g.state {
                 let e = expect_one(self, &["true", "false"], Some("true"));
                 let Some(inst) = st.get("instance") else {
-                    self.err(loc(&g.id), "a state goal names its instance (state: {instance: NAME, FIELD: VALUE})");
+                    self.err(
+                        loc(&g.id),
+                        "a state goal names its instance (state: {instance: NAME, FIELD: VALUE})",
+                    );
                     continue;
                 };
                 let StateValue::One(inst_name) = &inst.value else {
                     self.err(loc(inst), "instance is one name");
                     continue;
                 };
-                if !self.instance_names.contains_key(inst_name) && !self.acct.instances.iter().any(|x| &x.id == inst_name) {
+                if !self.instance_names.contains_key(inst_name)
+                    && !self.acct.instances.iter().any(|x| &x.id == inst_name)
+                {
                     let known = self.instance_names.keys().cloned().collect();
                     self.unknown(loc(inst), "instance", inst_name, known);
                     continue;
@@ -1112,26 +1568,40 @@ impl Builder {
                     }
                     if !STATE_FIELDS.contains(&k.as_str()) {
                         let h = suggest::hint(k, STATE_FIELDS.iter().copied());
-                        self.err(loc(v), format!("'{k}' is not an instance field a state goal can check{h}"));
+                        self.err(
+                            loc(v),
+                            format!("'{k}' is not an instance field a state goal can check{h}"),
+                        );
                         continue;
                     }
-                    fields.push((k.clone(), match &v.value {
-                        StateValue::One(s) => StateExpect::One(s.clone()),
-                        StateValue::Many(m) => StateExpect::Many(m.clone()),
-                    }));
+                    fields.push((
+                        k.clone(),
+                        match &v.value {
+                            StateValue::One(s) => StateExpect::One(s.clone()),
+                            StateValue::Many(m) => StateExpect::Many(m.clone()),
+                        },
+                    ));
                 }
                 if fields.is_empty() {
                     self.err(loc(inst), "a state goal checks at least one field");
                     continue;
                 }
                 match e {
-                    Some(e) => GoalKind::State { instance: inst_name.clone(), fields, expect: e == "true" },
+                    Some(e) => GoalKind::State {
+                        instance: inst_name.clone(),
+                        fields,
+                        expect: e == "true",
+                    },
                     None => continue,
                 }
             } else {
                 continue;
             };
-            out.push(Goal { id: g.id.value.clone(), text: g.text.value.clone(), kind });
+            out.push(Goal {
+                id: g.id.value.clone(),
+                text: g.text.value.clone(),
+                kind,
+            });
         }
         out
     }

@@ -74,7 +74,10 @@ pub enum GoalKind {
     /// The flow must be allowed (every source and port) or denied (none).
     Flow { flow: FlowRef, expect_allow: bool },
     /// Everything that reaches the instance must lie inside `allow_only`.
-    Exposure { to: String, allow_only: Vec<AllowRef> },
+    Exposure {
+        to: String,
+        allow_only: Vec<AllowRef>,
+    },
     /// A connection must be alive or dropped.
     Connection { id: String, expect_alive: bool },
     /// May the instance's role call `action` on `resource`.
@@ -130,7 +133,14 @@ world:
   subnets:
     - {name: default-a, vpc: default-vpc, cidr: 172.31.0.0/20, route_internet: igw, availability_zone: us-east-1a}
 "#;
-    match load::load_scenario_with("builtin:sandbox", SANDBOX, load::Options { bank: false, require_goals: false }) {
+    match load::load_scenario_with(
+        "builtin:sandbox",
+        SANDBOX,
+        load::Options {
+            bank: false,
+            require_goals: false,
+        },
+    ) {
         Ok(s) => s,
         Err(e) => panic!("the built-in sandbox is valid: {e}"),
     }
