@@ -606,18 +606,13 @@ impl Session {
         let subject = match &self.last_explain {
             Some(x) => Some(x.clone()),
             None => {
-                let r = self.grade();
+                let results = self.grade();
                 self.scenario
                     .goals
                     .iter()
-                    .zip(r)
-                    .find(|(_, g)| !g.met && g.trace.is_some())
-                    .map(|(goal, g)| {
-                        (
-                            format!("goal {}", goal.id),
-                            g.trace.unwrap_or_else(|| unreachable_trace()),
-                        )
-                    })
+                    .zip(results)
+                    .filter(|(_, g)| !g.met)
+                    .find_map(|(goal, g)| g.trace.map(|t| (format!("goal {}", goal.id), t)))
             }
         };
         match subject {
@@ -714,18 +709,6 @@ impl Session {
             now: self.clock,
             dropped,
         }
-    }
-}
-
-fn unreachable_trace() -> FlowResult {
-    // Only goals that carry a trace are selected above.
-    FlowResult {
-        verdict: Verdict::Deny,
-        hops: vec![],
-        example: None,
-        summary: String::new(),
-        tracked: None,
-        packet: Default::default(),
     }
 }
 

@@ -15,6 +15,9 @@ use std::rc::Rc;
 
 pub type V4Region = Region<u32>;
 
+/// Sorted group ids and the direction (egress = true).
+type GroupSetKey<'a> = (Vec<&'a str>, bool);
+
 /// Compiled, read-only view of an account for fast evaluation.
 pub struct Compiled<'a> {
     pub account: &'a Account,
@@ -22,7 +25,7 @@ pub struct Compiled<'a> {
     pub members: HashMap<&'a str, V4Set>,
     groups: HashMap<&'a str, [V4Region; 2]>,
     acls: HashMap<&'a str, [V4Region; 2]>,
-    group_sets: RefCell<HashMap<(Vec<&'a str>, bool), Rc<V4Region>>>,
+    group_sets: RefCell<HashMap<GroupSetKey<'a>, Rc<V4Region>>>,
 }
 
 fn dir(egress: bool) -> usize {

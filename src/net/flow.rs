@@ -1205,16 +1205,26 @@ impl Path {
     }
 
     /// A readable address from a range of remote addresses: a documentation address when the
-    /// range has one (203.0.113.10), else the first host address.
+    /// range has one (203.0.113.10, 198.51.100.10, 192.0.2.10), else the first host address.
     fn nice(lo: u32, hi: u32) -> u32 {
-        let doc = u32::from(Ipv4Addr::new(203, 0, 113, 10));
-        if lo <= doc && doc <= hi {
-            doc
-        } else if lo & 0xFF == 0 && hi > lo {
+        for doc in PREFERRED {
+            if lo <= *doc && *doc <= hi {
+                return *doc;
+            }
+        }
+        if lo & 0xFF == 0 && hi > lo {
             lo + 1
         } else {
             lo
         }
+    }
+
+    /// Rank of a range for examples: ranges holding a documentation address first.
+    fn rank(lo: u32, hi: u32) -> usize {
+        PREFERRED
+            .iter()
+            .position(|d| lo <= *d && *d <= hi)
+            .unwrap_or(PREFERRED.len())
     }
 
     fn packet(&self, remote: u32, sport: u16, dport: u16) -> Packet {
@@ -1232,6 +1242,9 @@ impl Path {
         }
     }
 }
+
+/// Documentation addresses (RFC 5737), preferred in examples.
+const PREFERRED: &[u32] = &[0xCB00_710A, 0xC633_640A, 0xC000_020A];
 
 /// Evaluates a flow over all its sources and ports.
 pub fn evaluate(c: &Compiled<'_>, spec: &FlowSpec) -> Result<FlowResult, FlowError> {
@@ -1271,6 +1284,7 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
     }
     let mut any_ok = false;
     let mut fail: Option<Packet> = None;
+    let mut fail_rank = usize::MAX;
     let mut denied_addrs = V4Set::empty();
     for (lo, hi) in path.pieces() {
         let (d, s) = path.ok_sets(lo);
@@ -1280,7 +1294,8 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
         }
         if !full {
             denied_addrs = denied_addrs.union(&IntervalSet::range(lo, hi));
-            if fail.is_none() {
+            if fail.is_none() || Path::rank(lo, hi) < fail_rank {
+                fail_rank = Path::rank(lo, hi);
                 let dport = path.dports.difference(&d).first().unwrap_or(first_d);
                 let sport = if d != path.dports {
                     s.first().unwrap_or(first_s)

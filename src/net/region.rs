@@ -61,7 +61,7 @@ impl<A: Point> Region<A> {
         }
         bounds.sort_unstable();
         bounds.dedup();
-        flat.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        flat.sort_unstable_by_key(|a| a.0);
         let mut out = Region::empty();
         let mut active: Vec<(A, &ServiceSet)> = Vec::new(); // (hi, set)
         let mut next = 0;

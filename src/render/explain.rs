@@ -96,9 +96,11 @@ pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
                         let matched = n.contains(&Ipv4Addr::from(addr))
                             && service_set(e.protocol, e.ports)
                                 .contains((proto as u32) << 16 | port as u32);
+                        // First match wins: entries after the deciding one are never looked at.
+                        let unreached = decider.is_some_and(|d| e.rule_number > d);
                         rules.push(ExplainRule {
                             rule: format!(
-                                "{:>5} {} {} {} {}",
+                                "{:>5} {} {} {} {}{}",
                                 e.rule_number,
                                 if e.action == RuleAction::Allow {
                                     "allow"
@@ -107,15 +109,23 @@ pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
                                 },
                                 service_text(e.protocol, e.ports),
                                 if egress { "to" } else { "from" },
-                                e.cidr
+                                e.cidr,
+                                if unreached { " (not reached)" } else { "" }
                             ),
-                            matched,
+                            matched: matched && !unreached,
                             decides: decider == Some(e.rule_number),
                         });
                     }
                     rules.push(ExplainRule {
-                        rule: "    * deny  all traffic".into(),
-                        matched: true,
+                        rule: format!(
+                            "    * deny  all traffic{}",
+                            if decider.is_some() {
+                                " (not reached)"
+                            } else {
+                                ""
+                            }
+                        ),
+                        matched: decider.is_none(),
                         decides: decider.is_none(),
                     });
                 }
