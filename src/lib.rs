@@ -9,4 +9,5 @@ pub mod quiz;
 pub mod render;
 pub mod scenario;
 pub mod session;
+pub mod store;
 pub mod suggest;

@@ -54,6 +54,50 @@ impl Style {
     }
 }
 
+/// Untrusted text from a bank, made safe to print: terminal control sequences (ESC …), other
+/// control characters (but newline and tab) and bidirectional overrides are removed.
+pub fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => {
+                // Skip an escape sequence: ESC [ … final byte, ESC ] … BEL/ST, or ESC + one char.
+                match chars.peek() {
+                    Some('[') => {
+                        chars.next();
+                        for d in chars.by_ref() {
+                            if ('\u{40}'..='\u{7e}').contains(&d) {
+                                break;
+                            }
+                        }
+                    }
+                    Some(']') => {
+                        chars.next();
+                        while let Some(d) = chars.next() {
+                            if d == '\u{7}' || (d == '\u{1b}' && chars.peek() == Some(&'\\')) {
+                                break;
+                            }
+                        }
+                    }
+                    _ => {
+                        chars.next();
+                    }
+                }
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{061c}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// JSON as the AWS CLI prints it: 4-space indentation.
 pub fn cli_json<T: Serialize>(v: &T) -> String {
     let mut buf = Vec::new();
@@ -260,7 +304,7 @@ pub fn render(o: &Output, st: Style, now: u64) -> String {
                     }
                 )));
                 if let Some(d) = debrief {
-                    let _ = write!(out, "\n\n{}\n{}", st.strong("Debrief"), d.trim_end());
+                    let _ = write!(out, "\n\n{}\n{}", st.strong("Debrief"), clean(d.trim_end()));
                 }
             } else {
                 out.push_str(&st.warn(&format!("{met} of {} goals met.", g.len())));
@@ -299,12 +343,25 @@ pub fn render(o: &Output, st: Style, now: u64) -> String {
         Output::Solution(lines) => {
             let mut out = String::from("Model solution (your pass will count as aided):\n");
             for l in lines {
-                let _ = writeln!(out, "  {l}");
+                let _ = writeln!(out, "  {}", clean(l));
             }
             out.trim_end().to_string()
         }
         Output::Message(m) => m.clone(),
         Output::Error(m) => st.bad(&format!("error: {m}")),
         Output::Quit => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn control_and_bidi_characters_are_removed() {
+        assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(clean("x\u{1b}]0;title\u{7}y"), "xy");
+        assert_eq!(clean("ab\u{202e}cd\u{0007}\r"), "abcd");
+        assert_eq!(clean("line\nnext\ttab"), "line\nnext\ttab");
     }
 }
