@@ -7,14 +7,21 @@
 use crate::bank::{self, Bank};
 use crate::lint;
 use crate::render::text::{self, Style};
+use crate::repl::{Names, Repl, TutorHelper};
 use crate::scenario::load::{load_scenario, LoadError};
 use crate::scenario::Scenario;
 use crate::session::{Output, Session};
+use crate::store::{ScenarioProgress, Store};
 use crate::suggest;
 use clap::{Parser, Subcommand, ValueEnum};
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::Editor;
 use serde_json::json;
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::cell::RefCell;
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 #[derive(Parser, Debug)]
@@ -65,6 +72,11 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Progress per scenario (for instructors: --format json).
+    Progress {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -92,7 +104,101 @@ pub fn run(cli: Cli) -> i32 {
             format,
         }) => check(&cli, scenario, script.as_deref(), *format),
         Some(Command::Lint { paths }) => lint_paths(paths),
+        Some(Command::Progress { format }) => progress(&cli, *format),
     }
+}
+
+/// Seconds since the Unix epoch: the one place the wall clock is read.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn data_dir(cli: &Cli) -> PathBuf {
+    cli.data_dir.clone().unwrap_or_else(Store::default_dir)
+}
+
+/// Opens the progress store; a problem is reported and the run goes on without saving.
+fn open_store(cli: &Cli) -> Option<Store> {
+    match Store::open(&data_dir(cli)) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            eprintln!("warning: {e}; progress will not be saved");
+            None
+        }
+    }
+}
+
+fn progress(cli: &Cli, format: Format) -> i32 {
+    let bank = match load_bank(cli) {
+        Ok(b) => b,
+        Err(c) => return c,
+    };
+    let store = match Store::open(&data_dir(cli)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let rows = match store.scenario_progress() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let find = |id: &str| {
+        rows.iter()
+            .find(|r| r.scenario == id)
+            .cloned()
+            .unwrap_or(ScenarioProgress {
+                scenario: id.to_string(),
+                ..Default::default()
+            })
+    };
+    match format {
+        Format::Json => {
+            let list: Vec<_> = bank
+                .scenarios
+                .iter()
+                .map(|s| {
+                    let p = find(&s.id);
+                    json!({"scenario": s.id, "topic": s.topic, "difficulty": s.difficulty, "status": p.status(),
+                           "attempts": p.attempts, "passes": p.passes, "unaided_passes": p.unaided_passes,
+                           "hints_used": p.hints_used, "seconds": p.seconds, "last_at": p.last_at})
+                })
+                .collect();
+            let answers = store.answers().unwrap_or_default();
+            let right = answers.iter().filter(|a| a.correct).count();
+            let doc =
+                json!({"scenarios": list, "quiz": {"answered": answers.len(), "right": right}});
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        Format::Text => {
+            let st = style(cli);
+            println!(
+                "{:<30} {:<16} {:>8} {:>6} {:>6} {:>8}",
+                "scenario", "status", "attempts", "passes", "hints", "time"
+            );
+            for s in &bank.scenarios {
+                let p = find(&s.id);
+                println!(
+                    "{:<30} {:<16} {:>8} {:>6} {:>6} {:>7}m",
+                    s.id,
+                    p.status(),
+                    p.attempts,
+                    p.passes,
+                    p.hints_used,
+                    p.seconds / 60
+                );
+            }
+            let _ = st;
+        }
+    }
+    0
 }
 
 fn print_errors(errors: &[LoadError]) {
@@ -137,17 +243,32 @@ fn resolve_scenario(cli: &Cli, name: &str) -> Result<Arc<Scenario>, i32> {
     })
 }
 
-fn home(cli: &Cli) -> i32 {
-    let bank = match load_bank(cli) {
-        Ok(b) => b,
-        Err(c) => return c,
+/// A one-line bar: `███░░░░░░░ 3/10`.
+fn bar(done: usize, total: usize) -> String {
+    let cells = 10;
+    let full = if total == 0 { 0 } else { done * cells / total };
+    format!(
+        "{}{} {done}/{total}",
+        "█".repeat(full),
+        "░".repeat(cells - full)
+    )
+}
+
+/// The home screen's text: scenarios by topic with status, a progress bar per topic, the
+/// next suggested scenario. Returns the text and the ids in the order numbered.
+pub fn home_screen(bank: &Bank, progress: &[ScenarioProgress], st: Style) -> (String, Vec<String>) {
+    let status = |id: &str| {
+        progress
+            .iter()
+            .find(|p| p.scenario == id)
+            .map(|p| p.status())
+            .unwrap_or("new")
     };
-    let st = style(cli);
-    println!(
-        "{}",
+    let mut out = format!(
+        "{}\n",
         st.strong("ec2-tutor — AWS EC2 security, simulated and graded by outcome")
     );
-    println!();
+    let mut order = Vec::new();
     for topic in crate::scenario::TOPICS {
         let list: Vec<_> = bank
             .scenarios
@@ -157,21 +278,112 @@ fn home(cli: &Cli) -> i32 {
         if list.is_empty() {
             continue;
         }
-        println!("{}", st.strong(topic));
+        let passed = list
+            .iter()
+            .filter(|s| status(&s.id).starts_with("passed"))
+            .count();
+        out.push_str(&format!(
+            "\n{:<22} {}\n",
+            st.strong(topic),
+            bar(passed, list.len())
+        ));
         for s in list {
-            println!(
-                "  {:<28} {}  {}",
+            order.push(s.id.clone());
+            let stat = status(&s.id);
+            let mark = match stat {
+                "passed unaided" => st.good("✓✓"),
+                "passed" => st.good("✓ "),
+                "attempted" => st.warn("… "),
+                _ => "  ".to_string(),
+            };
+            out.push_str(&format!(
+                "  {:>2}. {mark} {:<28} {:<5} {}\n",
+                order.len(),
                 s.id,
                 "★".repeat(s.difficulty as usize),
-                s.title
-            );
+                text::clean(&s.title)
+            ));
         }
     }
-    println!();
-    println!("Start one:      ec2-tutor play SCENARIO");
-    println!("Free practice:  ec2-tutor sandbox");
-    println!("Grade a script: ec2-tutor check SCENARIO --script FILE [--format json]");
-    0
+    let next = bank
+        .scenarios
+        .iter()
+        .find(|s| !status(&s.id).starts_with("passed"));
+    match next {
+        Some(n) => out.push_str(&format!(
+            "\nNext: {} — {}\n",
+            st.strong(&n.id),
+            text::clean(&n.title)
+        )),
+        None => out.push_str("\nEvery scenario passed. Try the quiz, or a sandbox.\n"),
+    }
+    out.push_str(&format!(
+        "Quiz: ec2-tutor quiz ({} questions in the bank)\n",
+        bank.questions.len()
+    ));
+    (out, order)
+}
+
+fn home(cli: &Cli) -> i32 {
+    let bank = match load_bank(cli) {
+        Ok(b) => b,
+        Err(c) => return c,
+    };
+    let st = style(cli);
+    let mut store = open_store(cli);
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    loop {
+        let progress = store
+            .as_ref()
+            .and_then(|s| s.scenario_progress().ok())
+            .unwrap_or_default();
+        let (screen, order) = home_screen(&bank, &progress, st);
+        print!("{screen}");
+        if !interactive {
+            println!("Start one with: ec2-tutor play SCENARIO");
+            return 0;
+        }
+        print!("\nPlay which? (number or id, Enter for next, s sandbox, q quit) ");
+        let _ = std::io::stdout().flush();
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).unwrap_or(0) == 0 {
+            return 0;
+        }
+        let a = answer.trim();
+        let chosen = match a {
+            "q" | "quit" | "exit" => return 0,
+            "s" | "sandbox" => None,
+            "" => bank
+                .scenarios
+                .iter()
+                .find(|s| !progress.iter().any(|p| p.scenario == s.id && p.passes > 0))
+                .map(|s| s.id.clone()),
+            a => match a.parse::<usize>() {
+                Ok(n) if n >= 1 && n <= order.len() => Some(order[n - 1].clone()),
+                _ if bank.scenario(a).is_some() => Some(a.to_string()),
+                _ => {
+                    let ids: Vec<&str> = order.iter().map(|s| s.as_str()).collect();
+                    println!(
+                        "{}",
+                        st.bad(&format!("no scenario '{a}'{}", suggest::hint(a, ids)))
+                    );
+                    continue;
+                }
+            },
+        };
+        let session = match chosen.and_then(|id| bank.scenario(&id)) {
+            Some(s) => match Session::new(s, cli.seed) {
+                Ok(x) => x,
+                Err(e) => {
+                    println!("{}", st.bad(&format!("error: {e}")));
+                    continue;
+                }
+            },
+            None => Session::sandbox(cli.seed),
+        };
+        repl_loop(cli, session, store.as_mut(), Some(&bank));
+        println!();
+    }
 }
 
 fn list(cli: &Cli, topic: Option<&str>) -> i32 {
@@ -328,53 +540,136 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
 }
 
 fn play(cli: &Cli, name: Option<&String>) -> i32 {
-    let mut session = match name {
+    let (session, bank) = match name {
         Some(n) => {
             let s = match resolve_scenario(cli, n) {
                 Ok(s) => s,
                 Err(c) => return c,
             };
             match Session::new(s, cli.seed) {
-                Ok(x) => x,
+                Ok(x) => (x, bank::load(&cli.bank).ok()),
                 Err(e) => {
                     eprintln!("error: {e}");
                     return 2;
                 }
             }
         }
-        None => Session::sandbox(cli.seed),
+        None => (Session::sandbox(cli.seed), None),
     };
-    let st = style(cli);
-    let tty = std::io::stdin().is_terminal();
-    let sc = session.scenario().clone();
-    if !session.is_sandbox() {
-        println!("{}\n\n{}\n", st.strong(&sc.title), sc.brief.trim_end());
-        for g in &sc.goals {
-            println!("  • {}", g.text);
-        }
-        println!("\nType help for commands, goals to see progress, check when you are done.");
-    } else {
-        println!("{}", sc.brief.trim_end());
-    }
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    loop {
-        if tty {
-            let (met, total) = session.goals_met();
-            print!("[{} {met}/{total}]> ", sc.id);
-            let _ = std::io::stdout().flush();
-        }
-        let Some(Ok(line)) = lines.next() else { break };
-        let out = session.execute(&line);
-        if out == Output::Quit {
-            break;
-        }
-        let r = text::render(&out, st, session.clock);
-        if !r.is_empty() {
-            println!("{r}");
-        }
-    }
+    let mut store = open_store(cli);
+    repl_loop(cli, session, store.as_mut(), bank.as_ref());
     0
+}
+
+/// The REPL on a terminal (rustyline) or on piped input (lines echoed after the prompt).
+fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: Option<&Bank>) {
+    let st = style(cli);
+    let mut repl = Repl::new(session, st, now());
+    println!("{}", repl.banner());
+    let after_pass = |repl: &mut Repl, store: &mut Option<&mut Store>| {
+        if let Err(e) = repl.record(store.as_deref_mut(), now()) {
+            eprintln!("warning: {e}");
+        }
+        if let Some(b) = bank {
+            let done: Vec<String> = store
+                .as_deref()
+                .and_then(|s| s.scenario_progress().ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| p.passes > 0)
+                .map(|p| p.scenario)
+                .collect();
+            let cur = repl.session.scenario().id.clone();
+            if let Some(n) = b
+                .scenarios
+                .iter()
+                .find(|s| s.id != cur && !done.contains(&s.id))
+            {
+                println!(
+                    "\nNext suggested: {} — {} (quit, then ec2-tutor play {})",
+                    n.id,
+                    text::clean(&n.title),
+                    n.id
+                );
+            }
+        }
+    };
+    if !std::io::stdin().is_terminal() {
+        let mut input = String::new();
+        if std::io::stdin().read_to_string(&mut input).is_err() {
+            eprintln!("error: cannot read standard input");
+            return;
+        }
+        for (_, line) in script_lines(&input) {
+            println!("{}{line}", repl.prompt());
+            let step = repl.handle(&line);
+            if !step.text.is_empty() {
+                println!("{}", step.text);
+            }
+            if step.passed {
+                after_pass(&mut repl, &mut store);
+            }
+            if step.quit {
+                break;
+            }
+        }
+        if let Err(e) = repl.record(store.as_deref_mut(), now()) {
+            eprintln!("warning: {e}");
+        }
+        return;
+    }
+    let names = Rc::new(RefCell::new(Names::of(&repl.session)));
+    let helper = TutorHelper {
+        names: names.clone(),
+        color: st.color,
+    };
+    let config = rustyline::Config::builder()
+        .completion_type(rustyline::CompletionType::List)
+        .auto_add_history(false)
+        .build();
+    let mut rl: Editor<TutorHelper, FileHistory> = match Editor::with_config(config) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return;
+        }
+    };
+    rl.set_helper(Some(helper));
+    let history = data_dir(cli).join("history.txt");
+    let _ = rl.load_history(&history);
+    loop {
+        match rl.readline(&repl.prompt()) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = rl.add_history_entry(line.as_str());
+                    let _ = rl.append_history(&history);
+                }
+                let step = repl.handle(&line);
+                *names.borrow_mut() = Names::of(&repl.session);
+                if !step.text.is_empty() {
+                    println!("{}", step.text);
+                }
+                if step.passed {
+                    after_pass(&mut repl, &mut store);
+                }
+                if step.quit {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted) => {
+                println!("^C (line cancelled; Ctrl-D or quit leaves)");
+                continue;
+            }
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                eprintln!("error: {e}");
+                break;
+            }
+        }
+    }
+    if let Err(e) = repl.record(store.as_deref_mut(), now()) {
+        eprintln!("warning: {e}");
+    }
 }
 
 fn lint_paths(paths: &[PathBuf]) -> i32 {

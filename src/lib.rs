@@ -7,6 +7,7 @@ pub mod model;
 pub mod net;
 pub mod quiz;
 pub mod render;
+pub mod repl;
 pub mod scenario;
 pub mod session;
 pub mod store;

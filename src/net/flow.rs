@@ -1108,8 +1108,8 @@ impl Path {
                             };
                             let reason = match m {
                                 Some(e) => format!(
-                                    "{what}: rule {} {}s {} {toward} {} (first match by rule number)",
-                                    e.rule_number, e.action.as_str(),
+                                    "{what}: rule {} {} {} {toward} {} (first match by rule number)",
+                                    e.rule_number, if e.action == RuleAction::Allow { "allows" } else { "denies" },
                                     service_text(e.protocol, e.ports), e.cidr),
                                 None => format!(
                                     "{what}: no numbered rule matches, so rule * denies{}",
@@ -1262,7 +1262,8 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
     };
     let first_r = remote_set
         .ranges()
-        .first()
+        .iter()
+        .min_by_key(|&&(lo, hi)| Path::rank(lo, hi))
         .map(|&(lo, hi)| Path::nice(lo, hi))
         .unwrap_or(0);
     if path.blocked || remote_set.is_empty() {

@@ -43,6 +43,8 @@ fn protocols_for_all(acct: &Account) -> Vec<Protocol> {
     if let Some(other) = (0..=255u8).find(|n| !named.contains(n)) {
         named.push(other);
     }
+    // TCP first: its trace is the one shown when the protocols agree.
+    named.sort_by_key(|n| (*n != 6, *n != 17, *n));
     named.into_iter().map(Protocol::from_number).collect()
 }
 
