@@ -246,7 +246,7 @@ fn resolve_scenario(cli: &Cli, name: &str) -> Result<Arc<Scenario>, i32> {
 /// A one-line bar: `███░░░░░░░ 3/10`.
 fn bar(done: usize, total: usize) -> String {
     let cells = 10;
-    let full = if total == 0 { 0 } else { done * cells / total };
+    let full = (done * cells).checked_div(total).unwrap_or(0);
     format!(
         "{}{} {done}/{total}",
         "█".repeat(full),
@@ -667,7 +667,7 @@ fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: O
             }
         }
     }
-    if let Err(e) = repl.record(store.as_deref_mut(), now()) {
+    if let Err(e) = repl.record(store, now()) {
         eprintln!("warning: {e}");
     }
 }
