@@ -80,6 +80,15 @@ fn add_questions(bank: &mut Bank, qs: Vec<Question>) {
 
 /// Loads the built-in bank and every `--bank` directory. Errors name every bad file.
 pub fn load(extra: &[PathBuf]) -> Result<Bank, Vec<LoadError>> {
+    load_parts(extra, true)
+}
+
+/// Loads the scenarios only (what `play` and `check` need: faster start).
+pub fn load_scenarios(extra: &[PathBuf]) -> Result<Bank, Vec<LoadError>> {
+    load_parts(extra, false)
+}
+
+fn load_parts(extra: &[PathBuf], with_questions: bool) -> Result<Bank, Vec<LoadError>> {
     let mut bank = Bank::default();
     let mut errors = Vec::new();
     for (path, text) in builtin_scenarios() {
@@ -88,7 +97,7 @@ pub fn load(extra: &[PathBuf]) -> Result<Bank, Vec<LoadError>> {
             Err(e) => errors.push(e),
         }
     }
-    for (path, text) in builtin_questions() {
+    for (path, text) in builtin_questions().iter().filter(|_| with_questions) {
         match load_questions(&format!("builtin:{path}"), text) {
             Ok(q) => add_questions(&mut bank, q),
             Err(e) => errors.push(e),
@@ -112,6 +121,9 @@ pub fn load(extra: &[PathBuf]) -> Result<Bank, Vec<LoadError>> {
                 }
             };
             if is_question_file(&f, &text) {
+                if !with_questions {
+                    continue;
+                }
                 match load_questions(&p, &text) {
                     Ok(q) => add_questions(&mut bank, q),
                     Err(e) => errors.push(e),

@@ -214,8 +214,20 @@ fn load_bank(cli: &Cli) -> Result<Bank, i32> {
     })
 }
 
+fn load_scenario_bank(cli: &Cli) -> Result<Bank, i32> {
+    bank::load_scenarios(&cli.bank).map_err(|e| {
+        print_errors(&e);
+        2
+    })
+}
+
 /// A scenario by id (from the bank) or by path.
 fn resolve_scenario(cli: &Cli, name: &str) -> Result<Arc<Scenario>, i32> {
+    resolve_with_bank(cli, name).map(|(s, _)| s)
+}
+
+/// A scenario by id (from the bank) or by path, with the scenario bank when it was loaded.
+fn resolve_with_bank(cli: &Cli, name: &str) -> Result<(Arc<Scenario>, Option<Bank>), i32> {
     let looks_like_path = name.ends_with(".yaml")
         || name.ends_with(".yml")
         || name.contains('/')
@@ -226,21 +238,24 @@ fn resolve_scenario(cli: &Cli, name: &str) -> Result<Arc<Scenario>, i32> {
             2
         })?;
         return load_scenario(name, &text, false)
-            .map(Arc::new)
+            .map(|s| (Arc::new(s), None))
             .map_err(|e| {
                 eprintln!("{e}");
                 2
             });
     }
-    let bank = load_bank(cli)?;
-    bank.scenario(name).ok_or_else(|| {
-        let ids: Vec<&str> = bank.scenarios.iter().map(|s| s.id.as_str()).collect();
-        eprintln!(
-            "error: no scenario '{name}' in the bank{} (ec2-tutor list shows them)",
-            suggest::hint(name, ids)
-        );
-        2
-    })
+    let bank = load_scenario_bank(cli)?;
+    match bank.scenario(name) {
+        Some(s) => Ok((s, Some(bank))),
+        None => {
+            let ids: Vec<&str> = bank.scenarios.iter().map(|s| s.id.as_str()).collect();
+            eprintln!(
+                "error: no scenario '{name}' in the bank{} (ec2-tutor list shows them)",
+                suggest::hint(name, ids)
+            );
+            Err(2)
+        }
+    }
 }
 
 /// A one-line bar: `███░░░░░░░ 3/10`.
@@ -542,12 +557,12 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
 fn play(cli: &Cli, name: Option<&String>) -> i32 {
     let (session, bank) = match name {
         Some(n) => {
-            let s = match resolve_scenario(cli, n) {
-                Ok(s) => s,
+            let (s, bank) = match resolve_with_bank(cli, n) {
+                Ok(x) => x,
                 Err(c) => return c,
             };
             match Session::new(s, cli.seed) {
-                Ok(x) => (x, bank::load(&cli.bank).ok()),
+                Ok(x) => (x, bank),
                 Err(e) => {
                     eprintln!("error: {e}");
                     return 2;
