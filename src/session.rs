@@ -83,9 +83,16 @@ pub const TUTOR_COMMANDS: &[TutorCommand] = &[
     },
     TutorCommand {
         name: "map",
-        usage: "map",
-        summary: "draw the VPCs, subnets, instances, groups and the flows they allow",
-        example: "map",
+        usage: "map [--format text|dot]",
+        summary:
+            "draw the VPCs, subnets, instances, groups and the flows they allow (dot: Graphviz)",
+        example: "map --format dot",
+    },
+    TutorCommand {
+        name: "history",
+        usage: "history",
+        summary: "the commands typed in this session, numbered",
+        example: "history",
     },
     TutorCommand {
         name: "undo",
@@ -274,6 +281,8 @@ pub struct Session {
     solution_viewed: bool,
     passed: bool,
     last_explain: Option<(String, FlowResult)>,
+    /// Every line typed, for `history`.
+    typed: Vec<String>,
 }
 
 impl Session {
@@ -293,6 +302,7 @@ impl Session {
             solution_viewed: false,
             passed: false,
             last_explain: None,
+            typed: Vec::new(),
         };
         s.open_initial()?;
         Ok(s)
@@ -400,6 +410,15 @@ impl Session {
 
     /// Runs one line as typed at the REPL.
     pub fn execute(&mut self, line: &str) -> Output {
+        let out = self.execute_inner(line);
+        let t = line.trim();
+        if !t.is_empty() && t != "history" {
+            self.typed.push(t.to_string());
+        }
+        out
+    }
+
+    fn execute_inner(&mut self, line: &str) -> Output {
         let words = match aws::words::split_line(line) {
             Ok(w) => w,
             Err(e) => return Output::Error(e.to_string()),
@@ -429,7 +448,29 @@ impl Session {
             "connect" => self.connect(args),
             "connections" => Output::Connections(self.connections.clone()),
             "wait" => self.wait(args),
-            "map" => Output::Map(crate::render::map::draw(&self.account)),
+            "map" => match args {
+                [] => Output::Map(crate::render::map::draw(&self.account)),
+                [f, v] if f == "--format" && v == "text" => {
+                    Output::Map(crate::render::map::draw(&self.account))
+                }
+                [f, v] if f == "--format" && v == "dot" => {
+                    Output::Map(crate::render::map::dot(&self.account))
+                }
+                _ => Output::Error("usage: map [--format text|dot]".into()),
+            },
+            "history" => {
+                let lines: Vec<String> = self
+                    .typed
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| format!("{:>3}  {l}", i + 1))
+                    .collect();
+                Output::Message(if lines.is_empty() {
+                    "no commands yet".into()
+                } else {
+                    lines.join("\n")
+                })
+            }
             "undo" => match self.undo.pop() {
                 Some(s) => {
                     self.restore(s);
@@ -447,6 +488,7 @@ impl Session {
                         s.hints_shown = self.hints_shown;
                         s.solution_viewed = self.solution_viewed;
                         s.passed = self.passed;
+                        s.typed = std::mem::take(&mut self.typed);
                         *self = s;
                         Output::Message("reset: the scenario starts again".into())
                     }
@@ -494,6 +536,7 @@ impl Session {
                 Output::Aws {
                     operation: s.operation,
                     json: s.output,
+                    format: s.format,
                 }
             }
             Err(e) => {

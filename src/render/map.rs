@@ -168,3 +168,134 @@ pub fn draw(acct: &Account) -> String {
     }
     out
 }
+
+fn dot_id(s: &str) -> String {
+    format!(
+        "\"{}\"",
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    )
+}
+
+/// The account as a Graphviz graph: VPCs and subnets as clusters, instances and hosts as
+/// nodes, an edge for every inbound group rule whose source is a host, the internet, or
+/// another instance's group.
+pub fn dot(acct: &Account) -> String {
+    let mut out = String::from("digraph ec2 {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n  internet [shape=ellipse];\n");
+    for v in &acct.vpcs {
+        let _ = writeln!(
+            out,
+            "  subgraph {} {{\n    label={};",
+            dot_id(&format!("cluster_{}", v.id)),
+            dot_id(&format!(
+                "{} {} {}",
+                v.id,
+                v.name.as_deref().unwrap_or(""),
+                v.cidr
+            ))
+        );
+        for s in acct.subnets.iter().filter(|s| s.vpc_id == v.id) {
+            let _ = writeln!(
+                out,
+                "    subgraph {} {{\n      label={};",
+                dot_id(&format!("cluster_{}", s.id)),
+                dot_id(&format!(
+                    "{} {} {}",
+                    s.name.as_deref().unwrap_or(""),
+                    s.cidr,
+                    match s.route_internet {
+                        InternetRoute::Igw => "public",
+                        InternetRoute::Nat => "nat",
+                        InternetRoute::None => "private",
+                    }
+                ))
+            );
+            for i in acct.instances.iter().filter(|i| i.subnet_id == s.id) {
+                let groups: Vec<String> = i
+                    .security_groups
+                    .iter()
+                    .map(|g| group_name(acct, g))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "      {} [label={}];",
+                    dot_id(&i.id),
+                    dot_id(&format!(
+                        "{}\n{}\n[{}]",
+                        i.label(),
+                        i.private_ip,
+                        groups.join(", ")
+                    ))
+                );
+            }
+            out.push_str("    }\n");
+        }
+        out.push_str("  }\n");
+    }
+    for h in &acct.hosts {
+        let _ = writeln!(
+            out,
+            "  {} [shape=ellipse, label={}];",
+            dot_id(&format!("host:{}", h.name)),
+            dot_id(&format!("{}\n{}", h.name, h.cidr))
+        );
+    }
+    for i in &acct.instances {
+        for g in &i.security_groups {
+            let Some(g) = acct.group(g) else { continue };
+            for r in &g.ingress {
+                let label = dot_id(&service_text(r.protocol, r.ports));
+                match &r.peer {
+                    crate::model::Peer::Group(src) => {
+                        for m in acct
+                            .instances
+                            .iter()
+                            .filter(|m| m.security_groups.contains(src) && m.id != i.id)
+                        {
+                            let _ = writeln!(
+                                out,
+                                "  {} -> {} [label={label}];",
+                                dot_id(&m.id),
+                                dot_id(&i.id)
+                            );
+                        }
+                    }
+                    crate::model::Peer::Cidr(n) if n.prefix_len() == 0 => {
+                        let _ = writeln!(out, "  internet -> {} [label={label}];", dot_id(&i.id));
+                    }
+                    crate::model::Peer::Cidr(n) => {
+                        let hosts: Vec<_> = acct
+                            .hosts
+                            .iter()
+                            .filter(|h| n.contains(&h.cidr.network()))
+                            .collect();
+                        if hosts.is_empty() {
+                            let _ = writeln!(
+                                out,
+                                "  {} [shape=ellipse];\n  {} -> {} [label={label}];",
+                                dot_id(&n.to_string()),
+                                dot_id(&n.to_string()),
+                                dot_id(&i.id)
+                            );
+                        }
+                        for h in hosts {
+                            let _ = writeln!(
+                                out,
+                                "  {} -> {} [label={label}];",
+                                dot_id(&format!("host:{}", h.name)),
+                                dot_id(&i.id)
+                            );
+                        }
+                    }
+                    crate::model::Peer::PrefixList(p) => {
+                        let _ =
+                            writeln!(out, "  {} -> {} [label={label}];", dot_id(p), dot_id(&i.id));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str("}\n");
+    out
+}
