@@ -175,6 +175,7 @@ pub enum Output {
     Aws {
         operation: String,
         json: Value,
+        format: aws::OutputFormat,
     },
     AwsError(AwsError),
     Probe(Box<Probe>),
