@@ -221,6 +221,17 @@ fn load_scenario_bank(cli: &Cli) -> Result<Bank, i32> {
     })
 }
 
+/// The variant of a scenario that the seed picks.
+fn variant(s: &Arc<Scenario>, seed: u64) -> Result<Arc<Scenario>, i32> {
+    if s.variants <= 1 {
+        return Ok(s.clone());
+    }
+    s.instantiate(seed).map(Arc::new).map_err(|e| {
+        eprintln!("{e}");
+        2
+    })
+}
+
 /// A scenario by id (from the bank) or by path.
 fn resolve_scenario(cli: &Cli, name: &str) -> Result<Arc<Scenario>, i32> {
     resolve_with_bank(cli, name).map(|(s, _)| s)
@@ -237,16 +248,15 @@ fn resolve_with_bank(cli: &Cli, name: &str) -> Result<(Arc<Scenario>, Option<Ban
             eprintln!("error: {name}: cannot read: {e}");
             2
         })?;
-        return load_scenario(name, &text, false)
-            .map(|s| (Arc::new(s), None))
-            .map_err(|e| {
-                eprintln!("{e}");
-                2
-            });
+        let s = load_scenario(name, &text, false).map_err(|e| {
+            eprintln!("{e}");
+            2
+        })?;
+        return Ok((variant(&Arc::new(s), cli.seed)?, None));
     }
     let bank = load_scenario_bank(cli)?;
     match bank.scenario(name) {
-        Some(s) => Ok((s, Some(bank))),
+        Some(s) => Ok((variant(&s, cli.seed)?, Some(bank))),
         None => {
             let ids: Vec<&str> = bank.scenarios.iter().map(|s| s.id.as_str()).collect();
             eprintln!(
@@ -386,8 +396,12 @@ fn home(cli: &Cli) -> i32 {
                 }
             },
         };
-        let session = match chosen.and_then(|id| bank.scenario(&id)) {
-            Some(s) => match Session::new(s, cli.seed) {
+        let session = match chosen
+            .and_then(|id| bank.scenario(&id))
+            .map(|s| variant(&s, cli.seed))
+        {
+            Some(Err(_)) => continue,
+            Some(Ok(s)) => match Session::new(s, cli.seed) {
                 Ok(x) => x,
                 Err(e) => {
                     println!("{}", st.bad(&format!("error: {e}")));

@@ -62,9 +62,37 @@ pub fn prove(s: &Arc<Scenario>) -> Vec<Diagnostic> {
     d
 }
 
-/// Proves a loaded scenario into a LoadError (None when clean).
+/// Proves every variant of a scenario (each combination of its parameters).
+pub fn prove_variants(s: &Arc<Scenario>) -> Vec<Diagnostic> {
+    if s.variants <= 1 {
+        return prove(s);
+    }
+    let mut out = Vec::new();
+    for v in 0..s.variants {
+        match s.instantiate(v) {
+            Ok(x) => {
+                let label: Vec<String> = x
+                    .parameters
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                for mut d in prove(&Arc::new(x)) {
+                    d.message = format!("variant {v} ({}): {}", label.join(", "), d.message);
+                    out.push(d);
+                }
+            }
+            Err(e) => out.extend(e.diagnostics.into_iter().map(|mut d| {
+                d.message = format!("variant {v}: {}", d.message);
+                d
+            })),
+        }
+    }
+    out
+}
+
+/// Proves a loaded scenario (all its variants) into a LoadError (None when clean).
 pub fn prove_file(path: &str, s: &Arc<Scenario>) -> Option<LoadError> {
-    let d = prove(s);
+    let d = prove_variants(s);
     if d.is_empty() {
         None
     } else {

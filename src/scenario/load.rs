@@ -152,8 +152,147 @@ pub struct Options {
 }
 
 pub fn load_scenario_with(path: &str, text: &str, opts: Options) -> Result<Scenario, LoadError> {
+    load_variant_with(path, text, opts, 0)
+}
+
+/// Loads variant `variant` (0-based, below `Scenario::variants`) of a file.
+pub fn load_scenario_variant(
+    path: &str,
+    text: &str,
+    bank: bool,
+    variant: u64,
+) -> Result<Scenario, LoadError> {
+    load_variant_with(
+        path,
+        text,
+        Options {
+            bank,
+            require_goals: true,
+        },
+        variant,
+    )
+}
+
+/// Most variants a file may declare (each is proven by lint).
+pub const MAX_VARIANTS: u64 = 64;
+
+/// The top-level `parameters:` block of a file: its first line (1-based) and its text.
+fn parameters_block(text: &str) -> Option<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| l.starts_with("parameters:"))?;
+    let mut block = String::new();
+    for l in &lines[start..] {
+        let top_level =
+            !l.is_empty() && !l.starts_with(' ') && !l.starts_with('#') && !l.starts_with('\t');
+        if top_level && !block.is_empty() {
+            break;
+        }
+        block.push_str(l);
+        block.push('\n');
+    }
+    Some((start + 1, block))
+}
+
+/// A variant's text, how many variants there are, and the values drawn.
+type Substituted = (String, u64, Vec<(String, String)>);
+
+/// Draws the parameters of a variant and substitutes `${name}` in the text.
+fn substitute(path: &str, text: &str, variant: u64) -> Result<Substituted, LoadError> {
+    // The parameters block is read on its own: the rest of the file may hold `${…}` that is
+    // not YAML until substituted.
+    let params: ParamsOnly = match parameters_block(text) {
+        Some((first_line, block)) => parse_yaml::<ParamsOnly>(path, &block).map_err(|mut e| {
+            for d in &mut e.diagnostics {
+                if d.line > 0 {
+                    d.line += first_line as u64 - 1;
+                }
+            }
+            e
+        })?,
+        None => ParamsOnly::default(),
+    };
+    let mut count: u64 = 1;
+    for (name, p) in &params.parameters {
+        if p.one_of.is_empty() {
+            return Err(LoadError::at(
+                path,
+                0,
+                0,
+                format!("parameter '{name}' has no values"),
+            ));
+        }
+        count = count.saturating_mul(p.one_of.len() as u64);
+    }
+    if count > MAX_VARIANTS {
+        return Err(LoadError::at(
+            path,
+            0,
+            0,
+            format!("the parameters make {count} variants; the limit is {MAX_VARIANTS}"),
+        ));
+    }
+    let mut chosen = Vec::new();
+    let mut rest = variant % count;
+    for (name, p) in &params.parameters {
+        let n = p.one_of.len() as u64;
+        chosen.push((name.clone(), p.one_of[(rest % n) as usize].0.clone()));
+        rest /= n;
+    }
+    // Replace ${name}; an unknown name is an error at its place.
+    let mut out = String::with_capacity(text.len());
+    let mut diags = Vec::new();
+    for (ln, line) in text.split_inclusive('\n').enumerate() {
+        let mut rest = line;
+        while let Some(i) = rest.find("${") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 2..];
+            match after.find('}') {
+                Some(j) => {
+                    let name = &after[..j];
+                    match chosen.iter().find(|(n, _)| n == name) {
+                        Some((_, v)) => out.push_str(v),
+                        None => {
+                            let col = line.len() - rest.len() + i + 1;
+                            let known: Vec<&str> = chosen.iter().map(|(n, _)| n.as_str()).collect();
+                            diags.push(Diagnostic {
+                                line: ln as u64 + 1,
+                                col: col as u64,
+                                message: format!(
+                                    "unknown parameter '{name}'{}",
+                                    suggest::hint(name, known)
+                                ),
+                            });
+                            out.push_str(&rest[i..i + 3 + j]);
+                        }
+                    }
+                    rest = &after[j + 1..];
+                }
+                None => {
+                    out.push_str(&rest[i..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+    }
+    if !diags.is_empty() {
+        return Err(LoadError {
+            path: path.into(),
+            diagnostics: diags,
+        });
+    }
+    Ok((out, count, chosen))
+}
+
+fn load_variant_with(
+    path: &str,
+    text: &str,
+    opts: Options,
+    variant: u64,
+) -> Result<Scenario, LoadError> {
     let bank = opts.bank;
-    let doc: ScenarioDoc = parse_yaml(path, text)?;
+    let (concrete, variants, chosen) = substitute(path, text, variant)?;
+    let doc: ScenarioDoc = parse_yaml(path, &concrete)?;
     let mut b = Builder {
         diags: Vec::new(),
         scenario_id: doc.id.value.clone(),
@@ -165,7 +304,12 @@ pub fn load_scenario_with(path: &str, text: &str, opts: Options) -> Result<Scena
         host_names: HashMap::new(),
         used_ids: HashSet::new(),
     };
-    let s = b.build(doc, path, bank, opts.require_goals);
+    let mut s = b.build(doc, path, bank, opts.require_goals);
+    s.variants = variants;
+    s.variant = variant % variants;
+    s.parameters = chosen;
+    s.template = (variants > 1).then(|| std::sync::Arc::from(text));
+    s.bank = bank;
     if b.diags.is_empty() {
         Ok(s)
     } else {
@@ -429,6 +573,11 @@ impl Builder {
                 .collect(),
             debrief: doc.debrief.map(|d| d.value),
             source: path.to_string(),
+            variants: 1,
+            variant: 0,
+            parameters: Vec::new(),
+            template: None,
+            bank,
         }
     }
 

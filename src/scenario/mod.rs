@@ -35,6 +35,27 @@ pub struct Scenario {
     pub debrief: Option<String>,
     /// Where it was loaded from (a path, or `builtin:ID`).
     pub source: String,
+    /// How many variants the file's parameters make (1 without parameters).
+    pub variants: u64,
+    /// Which variant this is, and the values drawn for it.
+    pub variant: u64,
+    pub parameters: Vec<(String, String)>,
+    /// The file's text, to instantiate other variants.
+    pub template: Option<std::sync::Arc<str>>,
+    /// Loaded as a bank file (hints, solution, debrief required).
+    pub bank: bool,
+}
+
+impl Scenario {
+    /// The variant a seed picks (`seed % variants`); the scenario itself when it has none.
+    pub fn instantiate(&self, seed: u64) -> Result<Scenario, load::LoadError> {
+        match &self.template {
+            Some(t) if self.variants > 1 => {
+                load::load_scenario_variant(&self.source, t, self.bank, seed % self.variants)
+            }
+            _ => Ok(self.clone()),
+        }
+    }
 }
 
 /// A connection open when the scenario starts.

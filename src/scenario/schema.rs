@@ -109,6 +109,25 @@ pub struct ScenarioDoc {
     pub solution: Vec<Text>,
     #[serde(default)]
     pub debrief: Option<Text>,
+    /// Values drawn per learner from `--seed`; `${name}` elsewhere in the file is replaced by
+    /// the drawn value, so a class gets different numbers. Every combination must be solvable.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParamDoc>,
+}
+
+/// One parameter of a scenario variant.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDoc {
+    /// The values to draw from.
+    pub one_of: Vec<Scalar>,
+}
+
+/// Only the parameters of a file (the first pass of loading a variant).
+#[derive(Debug, Default, Deserialize)]
+pub struct ParamsOnly {
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParamDoc>,
 }
 
 #[derive(Debug, Default, Deserialize)]
