@@ -72,11 +72,22 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// Print the JSON Schema of a bank file, for editors' completion and checks.
+    Schema {
+        #[arg(value_enum)]
+        kind: SchemaKind,
+    },
     /// Progress per scenario (for instructors: --format json).
     Progress {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Scenario,
+    Questions,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -105,6 +116,14 @@ pub fn run(cli: Cli) -> i32 {
         }) => check(&cli, scenario, script.as_deref(), *format),
         Some(Command::Lint { paths }) => lint_paths(paths),
         Some(Command::Progress { format }) => progress(&cli, *format),
+        Some(Command::Schema { kind }) => {
+            let schema = match kind {
+                SchemaKind::Scenario => schemars::schema_for!(crate::scenario::schema::ScenarioDoc),
+                SchemaKind::Questions => schemars::schema_for!(Vec<crate::quiz::question::QuestionDoc>),
+            };
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            0
+        }
     }
 }
 

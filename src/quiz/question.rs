@@ -4,6 +4,7 @@
 use crate::scenario::load::{parse_yaml, Diagnostic, LoadError};
 use crate::scenario::TOPICS;
 use crate::suggest;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::HashSet;
@@ -14,34 +15,44 @@ type Text = Spanned<String>;
 /// answer from the engine).
 pub const GENERATORS: &[&str] = &[];
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionDoc {
+    #[schemars(with = "String")]
     pub id: Text,
     /// One of the scenario topics.
+    #[schemars(with = "String")]
     pub topic: Text,
     /// single | multiple
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub kind: Option<Text>,
     /// For `multiple`: how many options are correct.
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     pub choose: Option<Spanned<i64>>,
+    #[schemars(with = "String")]
     pub prompt: Text,
     #[serde(default)]
     pub choices: Option<Vec<ChoiceDoc>>,
     /// Instead of `choices`: the name of a generator that builds the question from a random
     /// topology and takes its answer from the engine.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub generator: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub explanation: Option<Text>,
     /// `YYYY-MM`: when the fact was last checked against AWS.
+    #[schemars(with = "String")]
     pub as_of: Spanned<super::question::AsOf>,
     /// An exam domain tag.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub domain: Option<Text>,
     /// A scenario id that practises the same fact.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub scenario: Option<Text>,
 }
 
@@ -56,12 +67,14 @@ impl<'de> Deserialize<'de> for AsOf {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceDoc {
+    #[schemars(with = "String")]
     pub text: Text,
     #[serde(default)]
     pub correct: bool,
+    #[schemars(with = "String")]
     pub why: Text,
 }
 

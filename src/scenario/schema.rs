@@ -5,6 +5,7 @@
 //! loader can point at them with `path:line:col`.
 
 use serde::de::{self, Deserializer, Visitor};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
@@ -39,6 +40,15 @@ impl<'de> Deserialize<'de> for Scalar {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for Scalar {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Scalar".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["string", "number", "boolean"]})
     }
 }
 
@@ -84,30 +94,50 @@ impl<'de> Deserialize<'de> for StateValue {
     }
 }
 
+impl JsonSchema for StateValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StateValue".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [
+            {"type": ["string", "number", "boolean"]},
+            {"type": "array", "items": {"type": ["string", "number", "boolean"]}}
+        ]})
+    }
+}
+
 pub type Text = Spanned<String>;
 pub type Sc = Spanned<Scalar>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioDoc {
     /// Unique, kebab-case.
+    #[schemars(with = "String")]
     pub id: Text,
+    #[schemars(with = "String")]
     pub title: Text,
     /// security-groups | network-acls | connection-tracking | key-pairs | iam-roles |
     /// tenancy | instance-access | patching
+    #[schemars(with = "String")]
     pub topic: Text,
     /// 1..5
+    #[schemars(with = "i64")]
     pub difficulty: Spanned<i64>,
+    #[schemars(with = "String")]
     pub brief: Text,
     #[serde(default)]
     pub world: WorldDoc,
     #[serde(default)]
     pub goals: Vec<GoalDoc>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub hints: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub solution: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub debrief: Option<Text>,
     /// Values drawn per learner from `--seed`; `${name}` elsewhere in the file is replaced by
     /// the drawn value, so a class gets different numbers. Every combination must be solvable.
@@ -116,7 +146,7 @@ pub struct ScenarioDoc {
 }
 
 /// One parameter of a scenario variant.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDoc {
     /// The values to draw from.
@@ -124,19 +154,21 @@ pub struct ParamDoc {
 }
 
 /// Only the parameters of a file (the first pass of loading a variant).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 pub struct ParamsOnly {
     #[serde(default)]
     pub parameters: BTreeMap<String, ParamDoc>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorldDoc {
     /// 12 digits; default 123456789012.
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub account: Option<Sc>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub region: Option<Text>,
     #[serde(default)]
     pub vpcs: Vec<VpcDoc>,
@@ -160,50 +192,64 @@ pub struct WorldDoc {
     pub connections: Vec<ConnectionDoc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VpcDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Text>,
+    #[schemars(with = "String")]
     pub cidr: Text,
     /// An internet gateway is attached.
     #[serde(default)]
     pub internet_gateway: bool,
     /// default | dedicated
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub tenancy: Option<Text>,
     /// The Region's default VPC (revoking a missing rule succeeds there).
     #[serde(default)]
     pub default: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubnetDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Text>,
+    #[schemars(with = "String")]
     pub vpc: Text,
+    #[schemars(with = "String")]
     pub cidr: Text,
     /// igw | nat | none (default none)
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub route_internet: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub availability_zone: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AclDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Text>,
+    #[schemars(with = "String")]
     pub vpc: Text,
     /// This is the VPC's default ACL (it gets every subnet not given another).
     #[serde(default)]
     pub default: bool,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub subnets: Vec<Text>,
     #[serde(default)]
     pub ingress: Vec<AclEntryDoc>,
@@ -211,27 +257,36 @@ pub struct AclDoc {
     pub egress: Vec<AclEntryDoc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AclEntryDoc {
     /// 1..32766
+    #[schemars(with = "i64")]
     pub rule: Spanned<i64>,
     /// allow | deny
+    #[schemars(with = "String")]
     pub action: Text,
+    #[schemars(with = "Scalar")]
     pub protocol: Sc,
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub ports: Option<Sc>,
+    #[schemars(with = "String")]
     pub cidr: Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GroupDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Text>,
+    #[schemars(with = "String")]
     pub vpc: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
     #[serde(default)]
     pub ingress: Vec<RuleDoc>,
@@ -240,61 +295,83 @@ pub struct GroupDoc {
     pub egress: Option<Vec<RuleDoc>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDoc {
+    #[schemars(with = "Scalar")]
     pub protocol: Sc,
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub ports: Option<Sc>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub cidr: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub group: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub prefix_list: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
     /// `sgr-…`; derived when absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstanceDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub id: Option<Text>,
+    #[schemars(with = "String")]
     pub subnet: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub private_ip: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub public_ip: Option<Text>,
     /// Names or ids; absent: the VPC's default group.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub security_groups: Option<Vec<Text>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub key_name: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub iam_instance_profile: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub instance_type: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub image_id: Option<Text>,
     /// default | dedicated | host
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub tenancy: Option<Text>,
     /// linux | windows
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub platform: Option<Text>,
     /// running | stopped
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub state: Option<Text>,
     /// ebs | instance-store
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub root_device: Option<Text>,
     /// optional | required
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub http_tokens: Option<Text>,
     #[serde(default)]
     pub ssm_agent: Option<bool>,
@@ -302,42 +379,52 @@ pub struct InstanceDoc {
     pub user_data: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HostDoc {
+    #[schemars(with = "String")]
     pub name: Text,
+    #[schemars(with = "String")]
     pub cidr: Text,
     /// linux | windows: decides its ephemeral ports.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub os: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KeyPairDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     /// rsa | ed25519
     #[serde(default, rename = "type")]
+    #[schemars(with = "Option<String>")]
     pub key_type: Option<Text>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub public_key: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageDoc {
+    #[schemars(with = "String")]
     pub id: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub name: Option<Text>,
     /// linux | windows
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub platform: Option<Text>,
     /// ebs | instance-store
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub root_device: Option<Text>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IamDoc {
     #[serde(default)]
@@ -348,46 +435,59 @@ pub struct IamDoc {
     pub instance_profiles: Vec<ProfileDoc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     pub document: serde_json::Value,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub trust: Vec<Text>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub policies: Vec<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileDoc {
+    #[schemars(with = "String")]
     pub name: Text,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub role: Option<Text>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionDoc {
+    #[schemars(with = "String")]
     pub id: Text,
+    #[schemars(with = "String")]
     pub from: Text,
+    #[schemars(with = "String")]
     pub to: Text,
+    #[schemars(with = "Scalar")]
     pub protocol: Sc,
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub ports: Option<Sc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoalDoc {
+    #[schemars(with = "String")]
     pub id: Text,
+    #[schemars(with = "String")]
     pub text: Text,
     #[serde(default)]
     pub flow: Option<FlowDoc>,
@@ -396,45 +496,59 @@ pub struct GoalDoc {
     #[serde(default)]
     pub allow_only: Option<Vec<AllowDoc>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub connection: Option<Text>,
     #[serde(default)]
     pub iam: Option<IamGoalDoc>,
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, StateValue>>")]
     pub state: Option<BTreeMap<String, Spanned<StateValue>>>,
     /// allow | deny (flow, iam), alive | dropped (connection), true | false (state)
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub expect: Option<Sc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FlowDoc {
+    #[schemars(with = "String")]
     pub from: Text,
+    #[schemars(with = "String")]
     pub to: Text,
+    #[schemars(with = "Scalar")]
     pub protocol: Sc,
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub ports: Option<Sc>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExposureDoc {
+    #[schemars(with = "String")]
     pub to: Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AllowDoc {
+    #[schemars(with = "Scalar")]
     pub protocol: Sc,
     #[serde(default)]
+    #[schemars(with = "Option<Scalar>")]
     pub ports: Option<Sc>,
+    #[schemars(with = "String")]
     pub from: Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IamGoalDoc {
+    #[schemars(with = "String")]
     pub instance: Text,
+    #[schemars(with = "String")]
     pub action: Text,
+    #[schemars(with = "String")]
     pub resource: Text,
 }
