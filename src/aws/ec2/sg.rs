@@ -120,7 +120,9 @@ fn authorize(ctx: &mut Ctx<'_>, args: &Args<'_>, egress: bool) -> Result<Value, 
 /// RevokeSecurityGroupIngress/Egress: by `--security-group-rule-ids` or by permission.
 /// FACTS: a missing rule is InvalidPermission.NotFound (nothing revoked), except in a default
 /// VPC, where the call succeeds and lists it under `UnknownIpPermissions`. Matching ignores
-/// the description. The response also lists `RevokedSecurityGroupRules` (current API).
+/// the description. The response also lists `RevokedSecurityGroupRules`: the current API
+/// returns `Return`, `UnknownIpPermissions` and `RevokedSecurityGroupRules`
+/// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RevokeSecurityGroupIngress.html).
 fn revoke(ctx: &mut Ctx<'_>, args: &Args<'_>, egress: bool) -> Result<Value, AwsError> {
     let gid = target_group(ctx, args)?;
     let group = existing_group(ctx.account, args, &gid)?.clone();
