@@ -529,3 +529,554 @@ fn modify_instance_attribute_groups() {
         ))
     );
 }
+
+#[test]
+fn create_security_group() {
+    check(&[
+        ("create in a VPC", &format!("aws ec2 create-security-group --group-name app --description 'app tier' --vpc-id {MAIN_VPC}"), Ok),
+        ("FACTS without --vpc-id: the default VPC", "aws ec2 create-security-group --group-name app --description app", Ok),
+        ("FACTS InvalidGroup.Duplicate message", &format!("aws ec2 create-security-group --group-name web --description x --vpc-id {MAIN_VPC}"),
+            Msg("InvalidGroup.Duplicate", "The security group 'web' already exists for VPC 'vpc-0a1b2c3d4e5f60718'")),
+        ("FACTS name unique per VPC only", "aws ec2 create-security-group --group-name web --description x", Ok),
+        ("FACTS names may not start with sg-", &format!("aws ec2 create-security-group --group-name sg-web --description x --vpc-id {MAIN_VPC}"), Code("InvalidParameterValue")),
+        ("FACTS name up to 255 characters", &format!("aws ec2 create-security-group --group-name {} --description x --vpc-id {MAIN_VPC}", "n".repeat(256)), Code("InvalidParameterValue")),
+        ("FACTS description up to 255 characters", &format!("aws ec2 create-security-group --group-name n --description {} --vpc-id {MAIN_VPC}", "d".repeat(256)), Code("InvalidParameterValue")),
+        ("unknown VPC", "aws ec2 create-security-group --group-name n --description d --vpc-id vpc-0000000000000000f",
+            Msg("InvalidVpcID.NotFound", "The vpc ID 'vpc-0000000000000000f' does not exist")),
+        ("malformed VPC id", "aws ec2 create-security-group --group-name n --description d --vpc-id main", Code("InvalidVpcID.Malformed")),
+        ("CLI: required arguments", "aws ec2 create-security-group --group-name n", Cli("the following arguments are required: --description")),
+        ("DryRunOperation", "aws ec2 create-security-group --group-name n --description d --dry-run", Code("DryRunOperation")),
+    ]);
+    let mut w = World::new();
+    let out = w.ok(&format!("aws ec2 create-security-group --group-name app --description 'app tier' --vpc-id {MAIN_VPC}"));
+    let id = out["GroupId"].as_str().unwrap_or_default().to_string();
+    assert!(ec2_tutor::model::ids::is_valid("sg", &id), "{id}");
+    assert_eq!(
+        out,
+        json!({"GroupId": id, "SecurityGroupArn": format!("arn:aws:ec2:us-east-1:123456789012:security-group/{id}")})
+    );
+    // FACTS: a new group has no inbound rules and one outbound allow-all to 0.0.0.0/0.
+    let g = w.group(&id).clone();
+    assert!(g.ingress.is_empty());
+    assert_eq!(g.egress.len(), 1);
+    assert_eq!(
+        g.egress[0].peer,
+        ec2_tutor::model::Peer::Cidr("0.0.0.0/0".parse().unwrap_or_else(|_| panic!()))
+    );
+    // FACTS: 2,500 groups per Region.
+    let mut w = World::new();
+    while w.account.security_groups.len() < 2500 {
+        let mut g = w.group(DB_SG).clone();
+        g.id = format!("sg-{:017x}", w.account.security_groups.len() + 0x100);
+        g.name = format!("g{}", w.account.security_groups.len());
+        w.account.security_groups.push(g);
+    }
+    let e = w.run("aws ec2 create-security-group --group-name one-more --description d");
+    assert_eq!(
+        e.err().map(|e| e.code).as_deref(),
+        Some("SecurityGroupLimitExceeded")
+    );
+}
+
+#[test]
+fn delete_security_group() {
+    check(&[
+        ("delete an unused, unreferenced group", &format!("aws ec2 delete-security-group --group-id {DB_SG}"), Ok),
+        ("FACTS delete by name in a default VPC", "aws ec2 delete-security-group --group-name legacy", Ok),
+        ("FACTS by name only in the default VPC", "aws ec2 delete-security-group --group-name db", Code("InvalidGroup.NotFound")),
+        ("FACTS CannotDelete the default group", &format!("aws ec2 delete-security-group --group-id {MAIN_DEFAULT_SG}"),
+            Msg("CannotDelete", "the specified group: \"sg-0aaaaaaaaaaaaaaa0\" name: \"default\" cannot be deleted by a user")),
+        ("FACTS DependencyViolation: in use by an instance", &format!("aws ec2 delete-security-group --group-id {BASTION_SG}"),
+            Msg("DependencyViolation", "resource sg-0fedcba9876543210 has a dependent object")),
+        ("FACTS DependencyViolation: referenced by another group's rule", &format!("aws ec2 delete-security-group --group-id {WEB_SG}"),
+            Code("DependencyViolation")),
+        ("FACTS InvalidGroupId.Malformed", "aws ec2 delete-security-group --group-id db", Code("InvalidGroupId.Malformed")),
+        ("FACTS InvalidGroup.NotFound", "aws ec2 delete-security-group --group-id sg-0000000000000000f", Code("InvalidGroup.NotFound")),
+        ("DryRunOperation", &format!("aws ec2 delete-security-group --group-id {DB_SG} --dry-run"), Code("DryRunOperation")),
+    ]);
+    let mut w = World::new();
+    assert_eq!(
+        w.ok(&format!("aws ec2 delete-security-group --group-id {DB_SG}")),
+        json!({"Return": true, "GroupId": DB_SG})
+    );
+    assert!(w.account.group(DB_SG).is_none());
+    // Once nothing references web and no instance uses it, it can go.
+    w.ok(&format!(
+        "aws ec2 modify-instance-attribute --instance-id {WEB_I} --groups {BASTION_SG}"
+    ));
+    w.ok(&format!(
+        "aws ec2 delete-security-group --group-id {WEB_SG}"
+    ));
+}
+
+#[test]
+fn describe_security_groups() {
+    check(&[
+        (
+            "by id",
+            &format!("aws ec2 describe-security-groups --group-ids {WEB_SG}"),
+            Ok,
+        ),
+        (
+            "FACTS InvalidGroup.NotFound",
+            "aws ec2 describe-security-groups --group-ids sg-0000000000000000f",
+            Code("InvalidGroup.NotFound"),
+        ),
+        (
+            "FACTS InvalidGroupId.Malformed",
+            "aws ec2 describe-security-groups --group-ids web",
+            Code("InvalidGroupId.Malformed"),
+        ),
+        (
+            "names: default VPC only",
+            "aws ec2 describe-security-groups --group-names web",
+            Code("InvalidGroup.NotFound"),
+        ),
+        (
+            "unknown filter",
+            "aws ec2 describe-security-groups --filters Name=group-nam,Values=web",
+            Msg("InvalidParameterValue", "The filter 'group-nam' is invalid"),
+        ),
+        (
+            "CLI: filter members",
+            "aws ec2 describe-security-groups --filters Name=group-name,Value=web",
+            Cli("Unknown parameter in Filters[0]: \"Value\", must be one of: Name, Values"),
+        ),
+        (
+            "DryRunOperation",
+            "aws ec2 describe-security-groups --dry-run",
+            Code("DryRunOperation"),
+        ),
+    ]);
+    let mut w = World::new();
+    let ids = |out: &Value| -> Vec<String> {
+        out["SecurityGroups"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|g| g["GroupId"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let cases: &[(&str, &[&str])] = &[
+        ("--group-ids sg-0123456789abcdef0 sg-0fedcba9876543210", &[WEB_SG, BASTION_SG]),
+        ("--group-names legacy", &[LEGACY_SG]),
+        ("--filters Name=group-name,Values=web,db", &[WEB_SG, DB_SG]),
+        ("--filters Name=vpc-id,Values=vpc-0d0d0d0d0d0d0d0d0", &[DEFVPC_DEFAULT_SG, LEGACY_SG]),
+        ("--filters Name=group-name,Values=d*", &[MAIN_DEFAULT_SG, DB_SG, DEFVPC_DEFAULT_SG]),
+        ("--filters Name=ip-permission.cidr,Values=0.0.0.0/0 Name=ip-permission.from-port,Values=22", &[WEB_SG]),
+        ("--filters Name=ip-permission.group-id,Values=sg-0123456789abcdef0", &[DB_SG]),
+        ("--filters Name=ip-permission.group-name,Values=web", &[DB_SG]),
+        ("--filters Name=ip-permission.protocol,Values=-1", &[MAIN_DEFAULT_SG, DEFVPC_DEFAULT_SG]),
+        ("--filters Name=egress.ip-permission.cidr,Values=0.0.0.0/0 Name=vpc-id,Values=vpc-0a1b2c3d4e5f60718", &[MAIN_DEFAULT_SG, WEB_SG, BASTION_SG]),
+        (r#"--filters '[{"Name": "group-id", "Values": ["sg-0fedcba9876543210"]}]'"#, &[BASTION_SG]),
+    ];
+    for (flags, want) in cases {
+        let out = w.ok(&format!("aws ec2 describe-security-groups {flags}"));
+        assert_eq!(ids(&out), *want, "{flags}");
+    }
+    // FACTS: rules with the same protocol and ports form one IpPermission.
+    w.ok(&format!(
+        "{SG_IN} --group-id {WEB_SG} --protocol tcp --port 443 --cidr 10.0.0.0/8"
+    ));
+    let out = w.ok(&format!("aws ec2 describe-security-groups --group-ids {WEB_SG} --query SecurityGroups[0].IpPermissions[0].IpRanges"));
+    assert_eq!(
+        out,
+        json!([{"CidrIp": "0.0.0.0/0"}, {"CidrIp": "10.0.0.0/8"}])
+    );
+}
+
+#[test]
+fn describe_security_group_rules() {
+    check(&[
+        (
+            "by id",
+            "aws ec2 describe-security-group-rules --security-group-rule-ids sgr-0000000000000a022",
+            Ok,
+        ),
+        (
+            "unknown rule id",
+            "aws ec2 describe-security-group-rules --security-group-rule-ids sgr-0000000000000000f",
+            Code("InvalidSecurityGroupRuleId.NotFound"),
+        ),
+        (
+            "malformed rule id",
+            "aws ec2 describe-security-group-rules --security-group-rule-ids x",
+            Code("InvalidSecurityGroupRuleId.Malformed"),
+        ),
+        (
+            "unknown filter",
+            "aws ec2 describe-security-group-rules --filters Name=vpc-id,Values=x",
+            Code("InvalidParameterValue"),
+        ),
+    ]);
+    let mut w = World::new();
+    let out = w.ok(&format!(
+        "aws ec2 describe-security-group-rules --filters Name=group-id,Values={WEB_SG}"
+    ));
+    let rules = out["SecurityGroupRules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(rules.len(), 3);
+    assert_eq!(rules[1]["Description"], "too open");
+    assert_eq!(rules[1]["Tags"], json!([]));
+    assert_eq!(rules[2]["IsEgress"], true);
+}
+
+#[test]
+fn modify_security_group_rules() {
+    let m =
+        format!("aws ec2 modify-security-group-rules --group-id {WEB_SG} --security-group-rules");
+    check(&[
+        ("change a rule in place", &format!("{m} 'SecurityGroupRuleId=sgr-0000000000000a022,SecurityGroupRule={{IpProtocol=tcp,FromPort=22,ToPort=22,CidrIpv4=203.0.113.0/24}}'"), Ok),
+        ("FACTS duplicate of another rule", &format!("{m} 'SecurityGroupRuleId=sgr-0000000000000a022,SecurityGroupRule={{IpProtocol=tcp,FromPort=443,ToPort=443,CidrIpv4=0.0.0.0/0}}'"),
+            Code("InvalidPermission.Duplicate")),
+        ("unknown rule", &format!("{m} 'SecurityGroupRuleId=sgr-0000000000000000f,SecurityGroupRule={{IpProtocol=tcp,FromPort=22,ToPort=22,CidrIpv4=10.0.0.0/8}}'"),
+            Code("InvalidSecurityGroupRuleId.NotFound")),
+        ("FACTS MissingParameter", &format!("{m} 'SecurityGroupRuleId=sgr-0000000000000a022,SecurityGroupRule={{IpProtocol=tcp,FromPort=22,ToPort=22}}'"), Code("MissingParameter")),
+        ("FACTS bad ports", &format!("{m} 'SecurityGroupRuleId=sgr-0000000000000a022,SecurityGroupRule={{IpProtocol=tcp,FromPort=22,ToPort=70000,CidrIpv4=10.0.0.0/8}}'"), Code("InvalidPermission.Malformed")),
+        ("CLI: required", &format!("aws ec2 modify-security-group-rules --group-id {WEB_SG}"), Cli("required: --security-group-rules")),
+    ]);
+    let mut w = World::new();
+    let out = w.ok(&format!("{m} 'SecurityGroupRuleId=sgr-0000000000000a022,SecurityGroupRule={{IpProtocol=tcp,FromPort=22,ToPort=22,ReferencedGroupId={BASTION_SG},Description=bastion}}'"));
+    assert_eq!(out, json!({"Return": true}));
+    let r = w
+        .group(WEB_SG)
+        .ingress
+        .iter()
+        .find(|r| r.id == "sgr-0000000000000a022")
+        .cloned()
+        .unwrap_or_else(|| panic!());
+    assert_eq!(r.peer, ec2_tutor::model::Peer::Group(BASTION_SG.into()));
+    assert_eq!(r.description.as_deref(), Some("bastion"));
+}
+
+#[test]
+fn update_rule_descriptions() {
+    let u = format!("aws ec2 update-security-group-rule-descriptions-ingress --group-id {WEB_SG}");
+    check(&[
+        ("by permission", &format!("{u} --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{{CidrIp=0.0.0.0/0,Description=ssh}}]'"), Ok),
+        ("by rule id", &format!("{u} --security-group-rule-descriptions SecurityGroupRuleId=sgr-0000000000000a443,Description=https"), Ok),
+        ("FACTS InvalidPermission.NotFound", &format!("{u} --ip-permissions 'IpProtocol=tcp,FromPort=25,ToPort=25,IpRanges=[{{CidrIp=0.0.0.0/0,Description=x}}]'"),
+            Code("InvalidPermission.NotFound")),
+        ("rule of the other direction", &format!("{u} --security-group-rule-descriptions SecurityGroupRuleId=sgr-0000000000000aeee,Description=x"),
+            Code("InvalidSecurityGroupRuleId.NotFound")),
+        ("FACTS description up to 255", &format!("{u} --security-group-rule-descriptions SecurityGroupRuleId=sgr-0000000000000a443,Description={}", "d".repeat(256)),
+            Code("InvalidParameterValue")),
+        ("egress", &format!("aws ec2 update-security-group-rule-descriptions-egress --group-id {WEB_SG} --security-group-rule-descriptions SecurityGroupRuleId=sgr-0000000000000aeee,Description=out"), Ok),
+    ]);
+    let mut w = World::new();
+    assert_eq!(w.ok(&format!("{u} --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{{CidrIp=0.0.0.0/0,Description=ssh from anywhere}}]'")), json!({"Return": true}));
+    let d = |w: &World, id: &str| {
+        w.group(WEB_SG)
+            .ingress
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.description.clone())
+    };
+    assert_eq!(
+        d(&w, "sgr-0000000000000a022").as_deref(),
+        Some("ssh from anywhere")
+    );
+    // No description removes it.
+    w.ok(&format!("{u} --ip-permissions 'IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{{CidrIp=0.0.0.0/0}}]'"));
+    assert_eq!(d(&w, "sgr-0000000000000a022"), None);
+}
+
+#[test]
+fn describe_vpcs_subnets_route_tables() {
+    check(&[
+        ("vpcs", "aws ec2 describe-vpcs", Ok),
+        (
+            "unknown VPC",
+            "aws ec2 describe-vpcs --vpc-ids vpc-0000000000000000f",
+            Code("InvalidVpcID.NotFound"),
+        ),
+        ("subnets", "aws ec2 describe-subnets", Ok),
+        (
+            "unknown subnet",
+            "aws ec2 describe-subnets --subnet-ids subnet-0000000000000000f",
+            Msg(
+                "InvalidSubnetID.NotFound",
+                "The subnet ID 'subnet-0000000000000000f' does not exist",
+            ),
+        ),
+        (
+            "malformed subnet",
+            "aws ec2 describe-subnets --subnet-ids public",
+            Code("InvalidSubnetID.Malformed"),
+        ),
+        ("route tables", "aws ec2 describe-route-tables", Ok),
+        (
+            "unknown route table",
+            "aws ec2 describe-route-tables --route-table-ids rtb-0000000000000000f",
+            Code("InvalidRouteTableID.NotFound"),
+        ),
+    ]);
+    let mut w = World::new();
+    let v = w.ok("aws ec2 describe-vpcs --filters Name=is-default,Values=true");
+    assert_eq!(v["Vpcs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["Vpcs"][0]["VpcId"], DEFAULT_VPC);
+    assert_eq!(v["Vpcs"][0]["IsDefault"], true);
+    assert_eq!(v["Vpcs"][0]["State"], "available");
+    let v =
+        w.ok("aws ec2 describe-vpcs --filters Name=tag:Name,Values=main --query Vpcs[0].CidrBlock");
+    assert_eq!(v, json!("10.0.0.0/16"));
+    let s = w.ok(&format!(
+        "aws ec2 describe-subnets --filters Name=vpc-id,Values={MAIN_VPC}"
+    ));
+    assert_eq!(s["Subnets"].as_array().map(Vec::len), Some(2));
+    // Five addresses are reserved; two instances run in public.
+    assert_eq!(s["Subnets"][0]["AvailableIpAddressCount"], 249);
+    let r = w.ok(&format!(
+        "aws ec2 describe-route-tables --filters Name=association.subnet-id,Values={PUBLIC_SUBNET}"
+    ));
+    let routes = r["RouteTables"][0]["Routes"].clone();
+    assert_eq!(
+        routes[0],
+        json!({"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"})
+    );
+    assert_eq!(routes[1]["GatewayId"], "igw-0aaaaaaaaaaaaaaa0");
+    let r = w.ok("aws ec2 describe-route-tables --filters Name=route.gateway-id,Values=igw-*");
+    assert_eq!(r["RouteTables"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn network_acls() {
+    check(&[
+        ("describe", "aws ec2 describe-network-acls", Ok),
+        ("unknown ACL", "aws ec2 describe-network-acls --network-acl-ids acl-0000000000000000f", Code("InvalidNetworkAclID.NotFound")),
+        ("create", &format!("aws ec2 create-network-acl --vpc-id {MAIN_VPC}"), Ok),
+        ("create: unknown VPC", "aws ec2 create-network-acl --vpc-id vpc-0000000000000000f", Code("InvalidVpcID.NotFound")),
+        ("FACTS DependencyViolation: a subnet uses the ACL", &format!("aws ec2 delete-network-acl --network-acl-id {STRICT_ACL}"), Code("DependencyViolation")),
+        ("delete the default ACL", &format!("aws ec2 delete-network-acl --network-acl-id {MAIN_ACL}"), Code("InvalidParameterValue")),
+        ("replace association", &format!("aws ec2 replace-network-acl-association --association-id {PRIVATE_ASSOC} --network-acl-id {STRICT_ACL}"), Ok),
+        ("association: unknown", &format!("aws ec2 replace-network-acl-association --association-id aclassoc-0000000000000000f --network-acl-id {STRICT_ACL}"),
+            Msg("InvalidAssociationID.NotFound", "The association ID 'aclassoc-0000000000000000f' does not exist")),
+        ("association: malformed", &format!("aws ec2 replace-network-acl-association --association-id {PRIVATE_SUBNET} --network-acl-id {STRICT_ACL}"), Code("InvalidAssociationID.Malformed")),
+        ("association: other VPC", &format!("aws ec2 replace-network-acl-association --association-id {PRIVATE_ASSOC} --network-acl-id {DEFVPC_ACL}"), Code("InvalidParameterValue")),
+        ("DryRunOperation", &format!("aws ec2 create-network-acl --vpc-id {MAIN_VPC} --dry-run"), Code("DryRunOperation")),
+    ]);
+    let mut w = World::new();
+    // FACTS: a new custom ACL denies everything and has no subnets.
+    let out = w.ok(&format!("aws ec2 create-network-acl --vpc-id {MAIN_VPC}"));
+    let acl = out["NetworkAcl"].clone();
+    let id = acl["NetworkAclId"].as_str().unwrap_or_default().to_string();
+    assert_eq!(acl["Associations"], json!([]));
+    assert_eq!(acl["IsDefault"], false);
+    assert_eq!(
+        acl["Entries"],
+        json!([
+            {"CidrBlock": "0.0.0.0/0", "Egress": true, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32767},
+            {"CidrBlock": "0.0.0.0/0", "Egress": false, "Protocol": "-1", "RuleAction": "deny", "RuleNumber": 32767},
+        ])
+    );
+    // FACTS: exactly one ACL per subnet; a new association replaces the old one.
+    let out = w.ok(&format!("aws ec2 replace-network-acl-association --association-id {PRIVATE_ASSOC} --network-acl-id {id}"));
+    let new_assoc = out["NewAssociationId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(new_assoc.starts_with("aclassoc-") && new_assoc != PRIVATE_ASSOC);
+    let s = w
+        .account
+        .subnet(PRIVATE_SUBNET)
+        .cloned()
+        .unwrap_or_else(|| panic!());
+    assert_eq!(
+        (s.network_acl_id.as_str(), s.acl_association_id.as_str()),
+        (id.as_str(), new_assoc.as_str())
+    );
+    let e = w.run(&format!("aws ec2 replace-network-acl-association --association-id {PRIVATE_ASSOC} --network-acl-id {MAIN_ACL}"));
+    assert_eq!(
+        e.err().map(|e| e.code).as_deref(),
+        Some("InvalidAssociationID.NotFound")
+    );
+    let f = w.ok(&format!("aws ec2 describe-network-acls --filters Name=association.subnet-id,Values={PRIVATE_SUBNET} --query NetworkAcls[].NetworkAclId"));
+    assert_eq!(f, json!([id]));
+    let e = w.run(&format!("aws ec2 delete-network-acl --network-acl-id {id}"));
+    assert_eq!(
+        e.err().map(|e| e.code).as_deref(),
+        Some("DependencyViolation")
+    );
+    w.ok(&format!("aws ec2 replace-network-acl-association --association-id {new_assoc} --network-acl-id {MAIN_ACL}"));
+    assert_eq!(
+        w.ok(&format!("aws ec2 delete-network-acl --network-acl-id {id}")),
+        json!({})
+    );
+    assert!(w.account.acl(&id).is_none());
+}
+
+#[test]
+fn describe_instances() {
+    check(&[
+        ("all", "aws ec2 describe-instances", Ok),
+        (
+            "unknown id",
+            "aws ec2 describe-instances --instance-ids i-0000000000000000f",
+            Code("InvalidInstanceID.NotFound"),
+        ),
+        (
+            "malformed id",
+            "aws ec2 describe-instances --instance-ids web",
+            Code("InvalidInstanceID.Malformed"),
+        ),
+    ]);
+    let mut w = World::new();
+    let out = w.ok(&format!(
+        "aws ec2 describe-instances --instance-ids {WEB_I}"
+    ));
+    let i = &out["Reservations"][0]["Instances"][0];
+    assert_eq!(i["State"], json!({"Code": 16, "Name": "running"}));
+    assert_eq!(i["PrivateIpAddress"], "10.0.1.10");
+    assert_eq!(i["PublicIpAddress"], "54.0.0.10");
+    assert_eq!(
+        i["SecurityGroups"],
+        json!([{"GroupId": WEB_SG, "GroupName": "web"}])
+    );
+    assert_eq!(i["Placement"]["Tenancy"], "default");
+    assert_eq!(i["Tags"], json!([{"Key": "Name", "Value": "web"}]));
+    let q = w.ok("aws ec2 describe-instances --filters Name=instance.group-name,Values=bastion --query Reservations[].Instances[].InstanceId");
+    assert_eq!(q, json!([BASTION_I]));
+    let q = w.ok("aws ec2 describe-instances --filters Name=tag:Name,Values=nothing");
+    assert_eq!(q, json!({"Reservations": []}));
+}
+
+#[test]
+fn modify_network_interface_attribute() {
+    check(&[
+        ("replace the groups", &format!("aws ec2 modify-network-interface-attribute --network-interface-id {WEB_ENI} --groups {BASTION_SG}"), Ok),
+        ("unknown interface", "aws ec2 modify-network-interface-attribute --network-interface-id eni-0000000000000000f --groups sg-0fedcba9876543210",
+            Msg("InvalidNetworkInterfaceID.NotFound", "The networkInterface ID 'eni-0000000000000000f' does not exist")),
+        ("malformed interface", &format!("aws ec2 modify-network-interface-attribute --network-interface-id {WEB_I} --groups {BASTION_SG}"), Code("InvalidNetworkInterfaceID.Malformed")),
+        ("FACTS group of another VPC", &format!("aws ec2 modify-network-interface-attribute --network-interface-id {WEB_ENI} --groups {LEGACY_SG}"), Code("InvalidGroup.NotFound")),
+    ]);
+    let mut w = World::new();
+    assert_eq!(w.ok(&format!("aws ec2 modify-network-interface-attribute --network-interface-id {WEB_ENI} --groups {BASTION_SG}")), json!({}));
+    assert_eq!(
+        w.account.instance(WEB_I).map(|i| i.security_groups.clone()),
+        Some(vec![BASTION_SG.to_string()])
+    );
+}
+
+#[test]
+fn global_options_and_cli_errors() {
+    check(&[
+        ("aws prefix optional", "ec2 describe-vpcs", Ok),
+        (
+            "global flags before the service",
+            "aws --region us-east-1 --output text ec2 describe-vpcs",
+            Ok,
+        ),
+        (
+            "--output choices",
+            "aws ec2 describe-vpcs --output yaml2",
+            Cli("argument --output: Invalid choice, valid choices are:"),
+        ),
+        (
+            "bad --query",
+            "aws ec2 describe-vpcs --query 'Vpcs['",
+            Cli("Bad value for --query Vpcs[: Invalid jmespath expression"),
+        ),
+        (
+            "unknown service",
+            "aws ec22 describe-vpcs",
+            Cli("argument command: Invalid choice"),
+        ),
+        (
+            "no operation",
+            "aws ec2",
+            Cli("the following arguments are required: operation"),
+        ),
+        (
+            "nothing",
+            "aws",
+            Cli("the following arguments are required: command"),
+        ),
+        (
+            "another Region is empty",
+            &format!("aws ec2 describe-security-groups --group-ids {WEB_SG} --region eu-west-1"),
+            Code("InvalidGroup.NotFound"),
+        ),
+        (
+            "unknown Region",
+            "aws ec2 describe-vpcs --region mars",
+            Cli("Could not connect to the endpoint URL"),
+        ),
+        (
+            "stray words",
+            "aws ec2 describe-vpcs extra",
+            Cli("Unknown options: extra"),
+        ),
+        (
+            "value flag without value",
+            "aws ec2 create-network-acl --vpc-id",
+            Cli("argument --vpc-id: expected one argument"),
+        ),
+    ]);
+    let mut w = World::new();
+    let out = w.ok("aws ec2 describe-vpcs --region eu-west-1");
+    assert_eq!(out, json!({"Vpcs": []}));
+    let e = w
+        .run("aws ec2 authorize-security-group-ingres")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.starts_with(
+            "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+        ),
+        "{e}"
+    );
+    // An API error prints as the CLI prints it.
+    let e = w
+        .run(&format!(
+            "{SG_IN} --group-id {WEB_SG} --protocol tcp --port 443 --cidr 0.0.0.0/0"
+        ))
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(e.as_deref(), Some("An error occurred (InvalidPermission.Duplicate) when calling the AuthorizeSecurityGroupIngress operation: the specified rule \"peer: 0.0.0.0/0, TCP, from port: 443, to port: 443, ALLOW\" already exists"));
+}
+
+#[test]
+fn command_table_is_complete() {
+    // Every command of the issue is in the one table, with an example that runs.
+    let want = [
+        "authorize-security-group-egress",
+        "authorize-security-group-ingress",
+        "create-network-acl",
+        "create-network-acl-entry",
+        "create-security-group",
+        "delete-network-acl",
+        "delete-network-acl-entry",
+        "delete-security-group",
+        "describe-instances",
+        "describe-network-acls",
+        "describe-route-tables",
+        "describe-security-group-rules",
+        "describe-security-groups",
+        "describe-subnets",
+        "describe-vpcs",
+        "modify-instance-attribute",
+        "modify-network-interface-attribute",
+        "modify-security-group-rules",
+        "replace-network-acl-association",
+        "replace-network-acl-entry",
+        "revoke-security-group-egress",
+        "revoke-security-group-ingress",
+        "update-security-group-rule-descriptions-egress",
+        "update-security-group-rule-descriptions-ingress",
+    ];
+    let names: Vec<&str> = ec2_tutor::aws::commands().iter().map(|c| c.name).collect();
+    assert_eq!(names, want);
+    for c in ec2_tutor::aws::commands() {
+        let mut w = World::new();
+        // Examples use placeholder ids; they must at least get past the CLI's own checks.
+        if let Err(e) = w.run(c.example) {
+            assert!(!e.is_cli_error(), "{}: {e}", c.name);
+        }
+        assert!(c.usage().starts_with(c.name));
+    }
+}

@@ -96,7 +96,11 @@ impl fmt::Display for AwsError {
 
 impl std::error::Error for AwsError {}
 
-/// The lines argparse prints above every usage error (checked against awscli's clidriver).
+/// The lines argparse prints above every usage error. Usage errors (`Unknown options: …`,
+/// `the following arguments are required: …`, `argument operation: Invalid choice, valid
+/// choices are:`) were checked against the awscli 1.45 installed on the development machine;
+/// synopses follow https://docs.aws.amazon.com/cli/latest/reference/ec2/ (one page per
+/// command).
 pub const USAGE_HEADER: &str = "usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\nTo see help text, you can run:\n\n  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n";
 
 /// Codes for errors the CLI raises itself (they print without the `An error occurred` line).
