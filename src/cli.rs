@@ -119,9 +119,14 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Schema { kind }) => {
             let schema = match kind {
                 SchemaKind::Scenario => schemars::schema_for!(crate::scenario::schema::ScenarioDoc),
-                SchemaKind::Questions => schemars::schema_for!(Vec<crate::quiz::question::QuestionDoc>),
+                SchemaKind::Questions => {
+                    schemars::schema_for!(Vec<crate::quiz::question::QuestionDoc>)
+                }
             };
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             0
         }
     }

@@ -5,7 +5,6 @@ use crate::net::conntrack::{ConnState, Connection};
 use crate::net::flow::{Component, Hop, HopVerdict, Verdict};
 use crate::session::{Explain, GoalView, Output, Probe};
 use colored::Colorize;
-use serde::Serialize;
 use std::fmt::Write;
 
 /// How to paint text.
@@ -96,17 +95,6 @@ pub fn clean(s: &str) -> String {
         }
     }
     out
-}
-
-/// JSON as the AWS CLI prints it: 4-space indentation.
-pub fn cli_json<T: Serialize>(v: &T) -> String {
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    if v.serialize(&mut ser).is_err() {
-        return String::new();
-    }
-    String::from_utf8(buf).unwrap_or_default()
 }
 
 fn verdict_word(v: Verdict, st: Style) -> String {
@@ -273,13 +261,18 @@ fn connection(k: &Connection, now: u64) -> String {
 /// Renders any output as text. `now` is the session clock (for idle times).
 pub fn render(o: &Output, st: Style, now: u64) -> String {
     match o {
-        Output::Aws { json, .. } => {
-            if json.is_null() || json.as_object().is_some_and(|m| m.is_empty()) {
-                String::new()
-            } else {
-                cli_json(json)
-            }
-        }
+        Output::Aws {
+            operation,
+            json,
+            format,
+        } => crate::render::aws::render(&crate::aws::Success {
+            operation: operation.clone(),
+            output: json.clone(),
+            changed: false,
+            format: *format,
+        })
+        .trim_end_matches('\n')
+        .to_string(),
         Output::AwsError(e) => st.bad(&e.to_string()),
         Output::Probe(p) => probe(p, st),
         Output::Explain(e) => explain(e, st),

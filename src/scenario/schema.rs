@@ -4,8 +4,8 @@
 //! checking after parsing (names, CIDRs, ports, ids) are kept as [`Spanned`] text so the
 //! loader can point at them with `path:line:col`.
 
-use serde::de::{self, Deserializer, Visitor};
 use schemars::JsonSchema;
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
