@@ -6,6 +6,7 @@ pub mod lint;
 pub mod model;
 pub mod net;
 pub mod quiz;
+pub mod record;
 pub mod render;
 pub mod repl;
 pub mod scenario;

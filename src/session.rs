@@ -284,6 +284,16 @@ pub struct Session {
     last_explain: Option<(String, FlowResult)>,
     /// Every line typed, for `history`.
     typed: Vec<String>,
+    journal: Vec<JournalEntry>,
+}
+
+/// One line run in a session.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalEntry {
+    pub line: String,
+    /// It changed the account (or the clock, or the connections).
+    pub changed: bool,
+    pub probe: Option<Probe>,
 }
 
 impl Session {
@@ -304,6 +314,7 @@ impl Session {
             passed: false,
             last_explain: None,
             typed: Vec::new(),
+            journal: Vec::new(),
         };
         s.open_initial()?;
         Ok(s)
@@ -411,12 +422,26 @@ impl Session {
 
     /// Runs one line as typed at the REPL.
     pub fn execute(&mut self, line: &str) -> Output {
+        let depth = self.undo.len();
         let out = self.execute_inner(line);
         let t = line.trim();
         if !t.is_empty() && t != "history" {
             self.typed.push(t.to_string());
+            self.journal.push(JournalEntry {
+                line: t.to_string(),
+                changed: self.undo.len() > depth,
+                probe: match &out {
+                    Output::Probe(p) => Some((**p).clone()),
+                    _ => None,
+                },
+            });
         }
         out
+    }
+
+    /// Every line run, whether it changed the account, and probe results (for `record`).
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.journal
     }
 
     fn execute_inner(&mut self, line: &str) -> Output {
@@ -490,6 +515,7 @@ impl Session {
                         s.solution_viewed = self.solution_viewed;
                         s.passed = self.passed;
                         s.typed = std::mem::take(&mut self.typed);
+                        s.journal = std::mem::take(&mut self.journal);
                         *self = s;
                         Output::Message("reset: the scenario starts again".into())
                     }
