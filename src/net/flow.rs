@@ -1108,8 +1108,8 @@ impl Path {
                             };
                             let reason = match m {
                                 Some(e) => format!(
-                                    "{what}: rule {} {}s {} {toward} {} (first match by rule number)",
-                                    e.rule_number, e.action.as_str(),
+                                    "{what}: rule {} {} {} {toward} {} (first match by rule number)",
+                                    e.rule_number, match e.action { RuleAction::Allow => "allows", RuleAction::Deny => "denies" },
                                     service_text(e.protocol, e.ports), e.cidr),
                                 None => format!(
                                     "{what}: no numbered rule matches, so rule * denies{}",

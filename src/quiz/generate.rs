@@ -237,6 +237,17 @@ fn pick_os(d: &mut Dice) -> Os {
     }
 }
 
+/// Engine text names subnets by id; the prompt names them: `subnet-0ab… ` → `public`.
+fn humanize(text: &str, acct: &crate::model::Account) -> String {
+    let mut s = text.replace("subnet subnet-", "subnet-");
+    for sub in &acct.subnets {
+        if let Some(name) = &sub.name {
+            s = s.replace(&sub.id, &format!("subnet {name}"));
+        }
+    }
+    s
+}
+
 fn trace_text(hops: &[Hop]) -> String {
     let mut s = String::from("The simulator's trace:\n");
     for (i, h) in hops.iter().enumerate() {
@@ -534,7 +545,11 @@ fn flow_verdict(d: &mut Dice) -> Result<Option<Generated>, String> {
         ports: Ports::Range(port, port),
         src_ports: Some((sport, sport)),
     };
-    let r = flow::evaluate(&c, &spec).map_err(|e| e.to_string())?;
+    let mut r = flow::evaluate(&c, &spec).map_err(|e| e.to_string())?;
+    for h in &mut r.hops {
+        h.reason = humanize(&h.reason, &acct);
+    }
+    r.summary = humanize(&r.summary, &acct);
     let answer = match r.verdict {
         Verdict::Allow => Stop::Connects,
         Verdict::Partial => return Ok(None),
@@ -1159,7 +1174,11 @@ fn nacl_ephemeral_replies(d: &mut Dice) -> Result<Option<Generated>, String> {
             ports: Ports::Range(port, port),
             src_ports: None,
         };
-        results.push(flow::evaluate(&c, &spec).map_err(|e| e.to_string())?);
+        let mut r = flow::evaluate(&c, &spec).map_err(|e| e.to_string())?;
+        for h in &mut r.hops {
+            h.reason = humanize(&h.reason, &acct);
+        }
+        results.push(r);
     }
     let linux_ok = results[0].verdict == Verdict::Allow;
     let windows_ok = results[1].verdict == Verdict::Allow;
@@ -1461,26 +1480,6 @@ mod tests {
                 assert_eq!(again.prompt, g.prompt);
                 assert_eq!(again.choices, g.choices);
             }
-        }
-    }
-}
-#[cfg(test)]
-mod peek {
-    #[test]
-    #[ignore]
-    fn peek() {
-        for name in super::NAMES {
-            let g = super::generate(name, 7).unwrap();
-            println!("=== {name}\n{}\n", g.prompt);
-            for c in &g.choices {
-                println!(
-                    "  [{}] {}\n      why: {}",
-                    if c.correct { "x" } else { " " },
-                    c.text,
-                    c.why
-                );
-            }
-            println!("explanation: {}\n", g.explanation);
         }
     }
 }

@@ -219,6 +219,10 @@ fn read_answer(io: &mut Io<'_>, p: &Presented, allow_flag: bool) -> Result<(Read
         if !io.tty {
             io.show(&format!("> {t}\n"));
         }
+        if allow_flag {
+            // Exam: no feedback follows, so leave a blank line before the next question.
+            io.show("\n");
+        }
         let mut flag = false;
         if allow_flag && t.ends_with('?') {
             flag = true;
@@ -392,7 +396,16 @@ pub fn run_with(
             break;
         }
         match read {
-            Read::Quit => break,
+            Read::Quit => {
+                let rest = total - i;
+                if !env.tty && rest > 0 {
+                    io.show(&format!(
+                        "(The input ended: {rest} question{} left unanswered.)\n\n",
+                        if rest == 1 { "" } else { "s" }
+                    ));
+                }
+                break;
+            }
             Read::Skip => {
                 if mode != Mode::Exam {
                     io.show(&text::feedback(p, None, st));

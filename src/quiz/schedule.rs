@@ -57,10 +57,18 @@ fn new_card(now: i64) -> Card {
     }
 }
 
-/// One FSRS step: the item after an answer at `now`. Pure.
+/// One FSRS step: the item after an answer at `now` (right → Good, wrong → Again). Pure.
 pub fn next(item: Option<&ReviewItem>, name: &str, right: bool, now: i64) -> ReviewItem {
+    step(
+        item,
+        name,
+        if right { Rating::Good } else { Rating::Again },
+        now,
+    )
+}
+
+fn step(item: Option<&ReviewItem>, name: &str, rating: Rating, now: i64) -> ReviewItem {
     let card = item.map(card_of).unwrap_or_else(|| new_card(now));
-    let rating = if right { Rating::Good } else { Rating::Again };
     let params = Parameters {
         enable_fuzz: false,
         ..Parameters::default()
@@ -106,8 +114,9 @@ pub fn add_goal_drill(
     store.put_review_item(&it)
 }
 
-/// When a goal that is a drill item is graded again: met → rated Good (comes back later and
-/// later), unmet → Again. Goals that are no drill item are left alone.
+/// When a goal that is a drill item is graded again: met → rated Easy (a goal met in the
+/// simulator is shown mastered: it comes back in days, then later and later), unmet → Again.
+/// Goals that are no drill item are left alone.
 pub fn record_goal_result(
     store: &mut Store,
     scenario_id: &str,
@@ -117,7 +126,14 @@ pub fn record_goal_result(
 ) -> Result<(), StoreError> {
     let item = goal_item(scenario_id, goal_id);
     match store.review_item(&item)? {
-        Some(old) => store.put_review_item(&next(Some(&old), &item, met, now)),
+        Some(old) => {
+            let rating = if met { Rating::Easy } else { Rating::Again };
+            let mut it = step(Some(&old), &item, rating, now);
+            if !met {
+                it.due = now;
+            }
+            store.put_review_item(&it)
+        }
         None => Ok(()),
     }
 }

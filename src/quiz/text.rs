@@ -108,6 +108,7 @@ pub fn exam_report(
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}", st.strong("Exam results"));
+    let _ = writeln!(s);
     for (i, p) in qs.iter().enumerate() {
         let given = answers
             .get(i)
@@ -167,7 +168,7 @@ pub fn exam_report(
         for i in wrong {
             let p = &qs[i];
             let _ = writeln!(s, "\n{}. {} ({})", i + 1, p.id, p.topic);
-            let _ = writeln!(s, "{}", p.prompt.trim_end());
+            let _ = writeln!(s, "{}\n", p.prompt.trim_end());
             s.push_str(&options_with_whys(
                 p,
                 answers.get(i).and_then(|a| a.as_deref()),
