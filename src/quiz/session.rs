@@ -230,7 +230,17 @@ pub fn select(questions: &[Question], sel: &Selection) -> Result<Vec<Presented>,
     };
     pool.sort_by_key(|q| rank(q));
     pool.truncate(sel.count.max(1));
-    pool.into_iter().map(|q| instantiate(q, sel.seed)).collect()
+    // A question seen before comes back as a fresh instance (another topology, another
+    // option order); with no history (batch) this is exactly `instantiate(q, seed)`.
+    pool.into_iter()
+        .map(|q| {
+            let n = sel.seen.get(&q.id).copied().unwrap_or(0) as u64;
+            instantiate(
+                q,
+                sel.seed.wrapping_add(n.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+            )
+        })
+        .collect()
 }
 
 /// The AWS exams report a scaled score from 100 to 1,000; the Associate exams pass at 720.
