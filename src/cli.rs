@@ -67,6 +67,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Multiple-choice questions: practice, a timed exam, or a spaced-repetition drill.
+    Quiz(crate::quiz::run::QuizArgs),
     /// Validate scenario and question files: schema, references, start fails, solution passes.
     Lint {
         #[arg(required = true)]
@@ -114,6 +116,10 @@ pub fn run(cli: Cli) -> i32 {
             script,
             format,
         }) => check(&cli, scenario, script.as_deref(), *format),
+        Some(Command::Quiz(args)) => match load_bank(&cli) {
+            Ok(bank) => crate::quiz::run::run(&cli, args, &bank),
+            Err(c) => c,
+        },
         Some(Command::Lint { paths }) => lint_paths(paths),
         Some(Command::Progress { format }) => progress(&cli, *format),
         Some(Command::Schema { kind }) => {

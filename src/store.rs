@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -79,6 +79,9 @@ pub struct QuizAnswer {
     pub correct: bool,
     pub mode: String,
     pub at: i64,
+    /// The seed the question instance was built from (its generated topology and option
+    /// order), so `quiz --review` can show the same question again.
+    pub seed: Option<i64>,
 }
 
 /// Spaced-repetition state of one item (a question, or a failed scenario goal `goal:ID/GOAL`).
@@ -137,6 +140,8 @@ const MIGRATIONS: &[&str] = &[
         state INTEGER NOT NULL,
         last_review INTEGER NOT NULL
      );",
+    // 2: the instance seed of each quiz answer.
+    "ALTER TABLE quiz_answers ADD COLUMN seed INTEGER;",
 ];
 
 impl Store {
@@ -264,8 +269,8 @@ impl Store {
     pub fn record_answer(&mut self, a: &QuizAnswer) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "INSERT INTO quiz_answers (question, topic, correct, mode, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![a.question, a.topic, a.correct, a.mode, a.at],
+                "INSERT INTO quiz_answers (question, topic, correct, mode, at, seed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![a.question, a.topic, a.correct, a.mode, a.at, a.seed],
             )
             .map(|_| ())
             .map_err(self.sq())
@@ -274,7 +279,9 @@ impl Store {
     pub fn answers(&self) -> Result<Vec<QuizAnswer>, StoreError> {
         let mut st = self
             .conn
-            .prepare("SELECT question, topic, correct, mode, at FROM quiz_answers ORDER BY id")
+            .prepare(
+                "SELECT question, topic, correct, mode, at, seed FROM quiz_answers ORDER BY id",
+            )
             .map_err(self.sq())?;
         let rows = st
             .query_map([], |r| {
@@ -284,6 +291,7 @@ impl Store {
                     correct: r.get(2)?,
                     mode: r.get(3)?,
                     at: r.get(4)?,
+                    seed: r.get(5)?,
                 })
             })
             .map_err(self.sq())?;

@@ -57,6 +57,9 @@ fn the_whole_bank_loads() {
             "question id {} is used twice",
             q.id
         );
+        if q.generator.is_some() {
+            continue;
+        }
         assert_eq!(
             q.choices.iter().filter(|c| c.correct).count(),
             q.choose,

@@ -13,7 +13,7 @@ type Text = Spanned<String>;
 
 /// The question generators this build has (each builds a random topology and takes its
 /// answer from the engine).
-pub const GENERATORS: &[&str] = &[];
+pub const GENERATORS: &[&str] = super::generate::NAMES;
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
