@@ -74,6 +74,18 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// A REPL whose session is saved as a scenario draft (start world, your changes as the
+    /// solution, your probes as goals) when you quit.
+    Record {
+        /// Start from this scenario's world (default: the sandbox).
+        scenario: Option<String>,
+        /// Where to write the draft.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The draft's scenario id.
+        #[arg(long, default_value = "my-scenario")]
+        id: String,
+    },
     /// Print the JSON Schema of a bank file, for editors' completion and checks.
     Schema {
         #[arg(value_enum)]
@@ -122,6 +134,7 @@ pub fn run(cli: Cli) -> i32 {
         },
         Some(Command::Lint { paths }) => lint_paths(paths),
         Some(Command::Progress { format }) => progress(&cli, *format),
+        Some(Command::Record { scenario, out, id }) => record(&cli, scenario.as_ref(), out, id),
         Some(Command::Schema { kind }) => {
             let schema = match kind {
                 SchemaKind::Scenario => schemars::schema_for!(crate::scenario::schema::ScenarioDoc),
@@ -311,7 +324,12 @@ fn bar(done: usize, total: usize) -> String {
 
 /// The home screen's text: scenarios by topic with status, a progress bar per topic, the
 /// next suggested scenario. Returns the text and the ids in the order numbered.
-pub fn home_screen(bank: &Bank, progress: &[ScenarioProgress], st: Style) -> (String, Vec<String>) {
+pub fn home_screen(
+    bank: &Bank,
+    progress: &[ScenarioProgress],
+    due: usize,
+    st: Style,
+) -> (String, Vec<String>) {
     let status = |id: &str| {
         progress
             .iter()
@@ -373,7 +391,7 @@ pub fn home_screen(bank: &Bank, progress: &[ScenarioProgress], st: Style) -> (St
         None => out.push_str("\nEvery scenario passed. Try the quiz, or a sandbox.\n"),
     }
     out.push_str(&format!(
-        "Quiz: ec2-tutor quiz ({} questions in the bank)\n",
+        "Quiz: ec2-tutor quiz ({} questions in the bank; {due} due for review today: ec2-tutor quiz --mode drill)\n",
         bank.questions.len()
     ));
     (out, order)
@@ -392,7 +410,11 @@ fn home(cli: &Cli) -> i32 {
             .as_ref()
             .and_then(|s| s.scenario_progress().ok())
             .unwrap_or_default();
-        let (screen, order) = home_screen(&bank, &progress, st);
+        let due = store
+            .as_ref()
+            .map(|s| crate::quiz::schedule::due_today(s, now()))
+            .unwrap_or(0);
+        let (screen, order) = home_screen(&bank, &progress, due, st);
         print!("{screen}");
         if !interactive {
             println!("Start one with: ec2-tutor play SCENARIO");
@@ -598,6 +620,35 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
     }
 }
 
+fn record(cli: &Cli, name: Option<&String>, out: &Path, id: &str) -> i32 {
+    let session = match name {
+        Some(n) => match resolve_scenario(cli, n).and_then(|s| {
+            Session::new(s, cli.seed).map_err(|e| {
+                eprintln!("error: {e}");
+                2
+            })
+        }) {
+            Ok(s) => s,
+            Err(c) => return c,
+        },
+        None => Session::sandbox(cli.seed),
+    };
+    let start = session.account.clone();
+    let mut store = None;
+    let session = repl_loop(cli, session, store.as_mut(), None);
+    let text = crate::record::draft(id, &start, &session);
+    if let Err(e) = std::fs::write(out, text) {
+        eprintln!("error: {}: cannot write: {e}", out.display());
+        return 2;
+    }
+    println!(
+        "draft written to {} (edit it, then: ec2-tutor lint {})",
+        out.display(),
+        out.display()
+    );
+    0
+}
+
 fn play(cli: &Cli, name: Option<&String>) -> i32 {
     let (session, bank) = match name {
         Some(n) => {
@@ -621,7 +672,12 @@ fn play(cli: &Cli, name: Option<&String>) -> i32 {
 }
 
 /// The REPL on a terminal (rustyline) or on piped input (lines echoed after the prompt).
-fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: Option<&Bank>) {
+fn repl_loop(
+    cli: &Cli,
+    session: Session,
+    mut store: Option<&mut Store>,
+    bank: Option<&Bank>,
+) -> Session {
     let st = style(cli);
     let mut repl = Repl::new(session, st, now());
     println!("{}", repl.banner());
@@ -657,13 +713,21 @@ fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: O
         let mut input = String::new();
         if std::io::stdin().read_to_string(&mut input).is_err() {
             eprintln!("error: cannot read standard input");
-            return;
+            return repl.session;
         }
         for (_, line) in script_lines(&input) {
             println!("{}{line}", repl.prompt());
             let step = repl.handle(&line);
             if !step.text.is_empty() {
                 println!("{}", step.text);
+            }
+            if !step.checked.is_empty() && !repl.session.is_sandbox() {
+                if let Some(st) = store.as_deref_mut() {
+                    let id = repl.session.scenario().id.clone();
+                    if let Err(e) = crate::repl::drill_goals(st, &id, &step.checked, now()) {
+                        eprintln!("warning: {e}");
+                    }
+                }
             }
             if step.passed {
                 after_pass(&mut repl, &mut store);
@@ -675,7 +739,7 @@ fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: O
         if let Err(e) = repl.record(store.as_deref_mut(), now()) {
             eprintln!("warning: {e}");
         }
-        return;
+        return repl.session;
     }
     let names = Rc::new(RefCell::new(Names::of(&repl.session)));
     let helper = TutorHelper {
@@ -690,7 +754,7 @@ fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: O
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the line editor: {e}");
-            return;
+            return repl.session;
         }
     };
     rl.set_helper(Some(helper));
@@ -707,6 +771,14 @@ fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: O
                 *names.borrow_mut() = Names::of(&repl.session);
                 if !step.text.is_empty() {
                     println!("{}", step.text);
+                }
+                if !step.checked.is_empty() && !repl.session.is_sandbox() {
+                    if let Some(st) = store.as_deref_mut() {
+                        let id = repl.session.scenario().id.clone();
+                        if let Err(e) = crate::repl::drill_goals(st, &id, &step.checked, now()) {
+                            eprintln!("warning: {e}");
+                        }
+                    }
                 }
                 if step.passed {
                     after_pass(&mut repl, &mut store);
@@ -729,6 +801,7 @@ fn repl_loop(cli: &Cli, session: Session, mut store: Option<&mut Store>, bank: O
     if let Err(e) = repl.record(store, now()) {
         eprintln!("warning: {e}");
     }
+    repl.session
 }
 
 fn lint_paths(paths: &[PathBuf]) -> i32 {

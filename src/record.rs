@@ -245,21 +245,32 @@ pub fn draft(id: &str, start: &Account, session: &Session) -> String {
     let _ = writeln!(o, "brief: |\n  Describe the situation the learner finds and what must be true when they are done.");
     o.push_str(&world_yaml(start));
     o.push_str("goals:\n");
-    let mut seen: Vec<(String, String, String, String)> = Vec::new();
-    let mut n = 0;
-    // The last answer to each distinct probe becomes a goal.
-    for e in session.journal().iter().rev() {
-        let Some(p) = &e.probe else { continue };
-        let key = (
-            p.from.clone(),
-            p.to.clone(),
-            p.protocol.clone(),
-            p.ports.clone(),
-        );
-        if seen.contains(&key) {
-            continue;
+    // One goal per distinct probe, in the order first run, expecting its last answer.
+    let mut keys: Vec<(String, String, String, String)> = Vec::new();
+    for e in session.journal() {
+        if let Some(p) = &e.probe {
+            let key = (
+                p.from.clone(),
+                p.to.clone(),
+                p.protocol.clone(),
+                p.ports.clone(),
+            );
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
         }
-        seen.push(key);
+    }
+    let mut n = 0;
+    for key in &keys {
+        let Some(p) = session
+            .journal()
+            .iter()
+            .rev()
+            .filter_map(|e| e.probe.as_ref())
+            .find(|p| (&p.from, &p.to, &p.protocol, &p.ports) == (&key.0, &key.1, &key.2, &key.3))
+        else {
+            continue;
+        };
         let expect = match p.result.verdict {
             Verdict::Allow => "allow",
             Verdict::Deny => "deny",

@@ -350,6 +350,29 @@ pub struct Step {
     pub quit: bool,
     /// The scenario was just passed.
     pub passed: bool,
+    /// `check` graded these goals (id, met).
+    pub checked: Vec<(String, bool)>,
+}
+
+/// After `check`: an unmet goal becomes a drill item (due now); a goal that already is one is
+/// rated by whether it is met now.
+pub fn drill_goals(
+    store: &mut Store,
+    scenario: &str,
+    checked: &[(String, bool)],
+    now: i64,
+) -> Result<(), crate::store::StoreError> {
+    for (goal, met) in checked {
+        let exists = store
+            .review_item(&crate::quiz::schedule::goal_item(scenario, goal))?
+            .is_some();
+        if exists {
+            crate::quiz::schedule::record_goal_result(store, scenario, goal, *met, now)?;
+        } else if !met {
+            crate::quiz::schedule::add_goal_drill(store, scenario, goal, now)?;
+        }
+    }
+    Ok(())
 }
 
 impl Repl {
@@ -396,8 +419,17 @@ impl Repl {
         let out = self.session.execute(&joined);
         let quit = out == Output::Quit;
         let passed = matches!(&out, Output::Check { passed: true, .. });
+        let checked = match &out {
+            Output::Check { goals, .. } => goals.iter().map(|g| (g.id.clone(), g.met)).collect(),
+            _ => Vec::new(),
+        };
         let text = text::render(&out, self.style, self.session.clock);
-        Step { text, quit, passed }
+        Step {
+            text,
+            quit,
+            passed,
+            checked,
+        }
     }
 
     /// Records this attempt in the store, once: at the first pass, or on leaving.
