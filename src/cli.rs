@@ -370,7 +370,7 @@ pub fn home_screen(
                 _ => "  ".to_string(),
             };
             out.push_str(&format!(
-                "  {:>2}. {mark} {:<28} {:<5} {}\n",
+                "  {:>2}. {mark} {:<34} {:<5} {}\n",
                 order.len(),
                 s.id,
                 "★".repeat(s.difficulty as usize),
@@ -485,7 +485,7 @@ fn list(cli: &Cli, topic: Option<&str>) -> i32 {
     for s in &bank.scenarios {
         if topic.is_none_or(|t| t == s.topic) {
             println!(
-                "scenario  {:<28} {:<20} {}  {}",
+                "scenario  {:<34} {:<20} {}  {}",
                 s.id, s.topic, s.difficulty, s.title
             );
         }
@@ -496,7 +496,7 @@ fn list(cli: &Cli, topic: Option<&str>) -> i32 {
         }
         let n = bank.questions.iter().filter(|q| q.topic == *t).count();
         if n > 0 {
-            println!("questions {:<28} {:<20} {n} questions", t, t);
+            println!("questions {:<34} {:<20} {n} questions", t, t);
         }
     }
     0
@@ -869,8 +869,9 @@ fn lint_paths(paths: &[PathBuf]) -> i32 {
         }
     }
     println!(
-        "checked {} files: {}",
+        "checked {} file{}: {}",
         files.len(),
+        if files.len() == 1 { "" } else { "s" },
         if problems == 0 {
             "no problems".to_string()
         } else {

@@ -334,8 +334,10 @@ impl Session {
         for k in specs {
             let pick = self.ids.next_u64();
             let sport = conntrack::client_port(&c, &k.from, k.protocol, pick);
-            let conn = conntrack::open(&c, &k.id, &k.from, &k.to, k.protocol, k.ports, sport, 0)
-                .map_err(|e| format!("connection '{}': {e}", k.id))?;
+            let mut conn =
+                conntrack::open(&c, &k.id, &k.from, &k.to, k.protocol, k.ports, sport, 0)
+                    .map_err(|e| format!("connection '{}': {e}", k.id))?;
+            conn.keepalive = k.keepalive;
             self.connections.push(conn);
         }
         Ok(())

@@ -46,6 +46,8 @@ pub struct Connection {
     pub src_port: u16,
     pub dst_addr: String,
     pub tracked: bool,
+    /// Traffic flows all the time: idle time never builds up.
+    pub keepalive: bool,
     pub opened_at: u64,
     pub last_active: u64,
     pub timeout: u64,
@@ -159,6 +161,7 @@ pub fn open(
         src_port: sport,
         dst_addr: dst,
         tracked: path.tracked.unwrap_or(true),
+        keepalive: false,
         opened_at: now,
         last_active: now,
         timeout: idle_timeout(protocol),
@@ -199,7 +202,11 @@ pub fn refresh(c: &Compiled<'_>, conn: &Connection, now: u64) -> Connection {
         }
     };
     let pkt = packet_of(c, &s, &path, conn.src_port);
-    let idle = now.saturating_sub(conn.last_active);
+    let idle = if conn.keepalive {
+        0
+    } else {
+        now.saturating_sub(conn.last_active)
+    };
     let fresh = conn.tracked && idle <= conn.timeout;
     let hops = path.trace(c, &pkt);
     for h in &hops {
@@ -237,8 +244,8 @@ pub fn refresh(c: &Compiled<'_>, conn: &Connection, now: u64) -> Connection {
         );
         return out;
     }
-    if conn.tracked && idle > conn.timeout {
-        // The entry expired but the rules let the flow in anew: it is tracked again from now.
+    if conn.keepalive || (conn.tracked && idle > conn.timeout) {
+        // Active traffic, or an expired entry the rules let in anew: tracked again from now.
         out.last_active = now;
     }
     out

@@ -8,7 +8,7 @@
 use super::compile::{Compiled, V4Region};
 use super::flow::{peer_text, service_text};
 use super::region::Region;
-use super::types::{service_set, v4_range, Ports, Protocol, ServiceSet, V4Set};
+use super::types::{service_set, v4_range, v4_range_to_cidrs, Ports, Protocol, ServiceSet, V4Set};
 use crate::model::{InstanceState, InternetRoute};
 
 /// What reaches instance `index`.
@@ -75,6 +75,10 @@ pub fn check(c: &Compiled<'_>, index: usize, allowed: &[Allowed]) -> ExposureChe
     }
     let acct = c.account;
     let inst = &acct.instances[index];
+    let own = acct
+        .subnet(&inst.subnet_id)
+        .map(|s| v4_range(s.cidr))
+        .unwrap_or_default();
     let mut out = Vec::new();
     for gid in &inst.security_groups {
         let Some(g) = acct.group(gid) else { continue };
@@ -82,15 +86,47 @@ pub fn check(c: &Compiled<'_>, index: usize, allowed: &[Allowed]) -> ExposureChe
             let addrs = c.peer_addrs(&r.peer);
             let svc = service_set(r.protocol, r.ports);
             let rule_region = Region::from_boxes([(&addrs, &svc)]);
-            if !rule_region.intersection(&excess).is_empty() {
-                out.push(format!(
-                    "also allows {} from {} via {} rule {}",
-                    service_text(r.protocol, r.ports),
-                    peer_text(&r.peer),
-                    acct.group_label(&g.id),
-                    r.id
-                ));
+            let extra = rule_region.intersection(&excess);
+            if extra.is_empty() {
+                continue;
             }
+            let peer = match &r.peer {
+                crate::model::Peer::Group(id) => format!("group {}", acct.group_label(id)),
+                p => peer_text(p),
+            };
+            let reached = rule_region.intersection(&exposed).domain();
+            let mut line = format!(
+                "also allows {} from {peer} via {} rule {}",
+                service_text(r.protocol, r.ports),
+                acct.group_label(&g.id),
+                r.id
+            );
+            let cidrs = |set: &V4Set| -> String {
+                let list: Vec<String> = set
+                    .ranges()
+                    .iter()
+                    .flat_map(|&(lo, hi)| v4_range_to_cidrs(lo, hi, 3))
+                    .take(4)
+                    .collect();
+                list.join(", ")
+            };
+            if reached != addrs {
+                // A network ACL or routing narrows what actually gets in: say how.
+                let missing = addrs.difference(&reached);
+                if missing.ranges().len() <= reached.ranges().len() {
+                    line.push_str(&format!(
+                        " (all but {}, which a network ACL or routing stops)",
+                        cidrs(&missing)
+                    ));
+                } else {
+                    line.push_str(&format!(" (only {} actually get in)", cidrs(&reached)));
+                }
+            }
+            let reached = extra.domain();
+            if reached.is_subset(&own) {
+                line.push_str(" — from inside its own subnet, where no network ACL filters");
+            }
+            out.push(line);
         }
     }
     if out.is_empty() {

@@ -132,6 +132,9 @@ pub struct FlowResult {
     /// The packet the hops trace.
     #[serde(skip)]
     pub packet: Packet,
+    /// For a partial verdict: one packet that gets through, and its hops.
+    #[serde(skip)]
+    pub passing: Option<(String, Vec<Hop>)>,
 }
 
 /// A concrete packet (request direction).
@@ -925,7 +928,15 @@ pub fn fmt_port(proto: u8, port: u16) -> String {
     match proto {
         1 | 58 => format!("{}/{}", port >> 8, port & 0xFF),
         6 | 17 => port.to_string(),
-        _ => "-".into(),
+        _ => "all".into(),
+    }
+}
+
+/// `tcp 443`, `icmp 8/0`, `protocol 47`: one packet's service, for people.
+pub fn packet_service(proto: u8, port: u16) -> String {
+    match proto {
+        1 | 6 | 17 | 58 => format!("{} {}", proto_name(proto), fmt_port(proto, port)),
+        n => format!("protocol {n}"),
     }
 }
 
@@ -1012,7 +1023,7 @@ impl Path {
                 Stage::Rules(r) => {
                     let addr = Ipv4Addr::from(self.stage_addr(r, pkt));
                     let port = Self::stage_port(r, pkt);
-                    let svc = format!("{} {}", proto_name(proto), fmt_port(proto, port));
+                    let svc = packet_service(proto, port);
                     match &r.kind {
                         StageKind::Groups { instance, egress } => {
                             let inst = &acct.instances[*instance];
@@ -1099,7 +1110,15 @@ impl Path {
                             let m = c.acl_match(nacl, *egress, u32::from(addr), proto, port);
                             let allow = m.is_some_and(|e| e.action == RuleAction::Allow);
                             let what = if r.reply {
-                                format!("the reply ({svc}, the client's port) {} subnet {subnet} {toward} {addr}", if *egress { "leaving" } else { "entering" })
+                                let what = match proto {
+                                    6 | 17 => format!("the reply ({svc}, the client's port)"),
+                                    1 | 58 => format!("the echo reply ({svc})"),
+                                    _ => format!("the reply ({svc})"),
+                                };
+                                format!(
+                                    "{what} {} subnet {subnet} {toward} {addr}",
+                                    if *egress { "leaving" } else { "entering" }
+                                )
                             } else {
                                 format!(
                                     "{svc} {} subnet {subnet} {toward} {addr}",
@@ -1281,17 +1300,28 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
             summary,
             tracked: path.tracked,
             packet: pkt,
+            passing: None,
         };
     }
     let mut any_ok = false;
     let mut fail: Option<Packet> = None;
     let mut fail_rank = usize::MAX;
+    let mut pass: Option<Packet> = None;
+    let mut pass_rank = usize::MAX;
     let mut denied_addrs = V4Set::empty();
     for (lo, hi) in path.pieces() {
         let (d, s) = path.ok_sets(lo);
         let full = d == path.dports && s == path.sports;
         if !d.is_empty() && !s.is_empty() {
             any_ok = true;
+            if pass.is_none() || Path::rank(lo, hi) < pass_rank {
+                pass_rank = Path::rank(lo, hi);
+                pass = Some(path.packet(
+                    Path::nice(lo, hi),
+                    s.first().unwrap_or(first_s),
+                    d.first().unwrap_or(first_d),
+                ));
+            }
         }
         if !full {
             denied_addrs = denied_addrs.union(&IntervalSet::range(lo, hi));
@@ -1316,14 +1346,22 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
             let hops = path.trace(c, &pkt);
             FlowResult {
                 verdict: Verdict::Allow,
-                summary: format!(
-                    "{} reaches {} and the replies come back",
-                    path.from_label, path.to_label
-                ),
+                summary: if path.needs_reply {
+                    format!(
+                        "{} reaches {} and the replies come back",
+                        path.from_label, path.to_label
+                    )
+                } else {
+                    format!(
+                        "{} reaches {} (this ICMP type expects no reply)",
+                        path.from_label, path.to_label
+                    )
+                },
                 hops,
                 example: None,
                 tracked: path.tracked,
                 packet: pkt,
+                passing: None,
             }
         }
         Some(pkt) => {
@@ -1340,8 +1378,9 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
                 .unwrap_or_default();
             let summary = match verdict {
                 Verdict::Partial => format!(
-                    "only part of the flow gets through; for example from {} port {} to port {}: {stop}",
-                    Ipv4Addr::from(pkt.src), pkt.sport, fmt_port(pkt.proto, pkt.dport)),
+                    "only part of the flow gets through; for example {}: {stop}",
+                    describe_packet(&pkt)
+                ),
                 _ => stop,
             };
             FlowResult {
@@ -1351,8 +1390,28 @@ pub fn evaluate_path(c: &Compiled<'_>, path: &Path) -> FlowResult {
                 summary,
                 tracked: path.tracked,
                 packet: pkt,
+                passing: pass
+                    .filter(|_| verdict == Verdict::Partial)
+                    .map(|p| (describe_packet(&p), path.trace(c, &p))),
             }
         }
+    }
+}
+
+/// `from 203.0.113.10 port 40000 to tcp 22` (ports only where the protocol has them).
+pub fn describe_packet(pkt: &Packet) -> String {
+    match pkt.proto {
+        6 | 17 => format!(
+            "from {} port {} to {}",
+            Ipv4Addr::from(pkt.src),
+            pkt.sport,
+            packet_service(pkt.proto, pkt.dport)
+        ),
+        _ => format!(
+            "from {} to {}",
+            Ipv4Addr::from(pkt.src),
+            packet_service(pkt.proto, pkt.dport)
+        ),
     }
 }
 

@@ -141,12 +141,15 @@ fn hop_line(n: usize, h: &Hop, st: Style) -> String {
 
 pub fn probe(p: &Probe, st: Style) -> String {
     let r = &p.result;
+    let what = match (p.protocol.as_str(), p.ports.as_str()) {
+        ("all", _) => "all traffic".to_string(),
+        (proto, "all") => format!("{proto} (all)"),
+        (proto, ports) => format!("{proto} {ports}"),
+    };
     let mut out = format!(
-        "probe {} → {} {} {}: {}\n  {}\n",
+        "probe {} → {} {what}: {}\n  {}\n",
         p.from,
         p.to,
-        p.protocol,
-        p.ports,
         verdict_word(r.verdict, st),
         r.summary
     );
@@ -169,12 +172,15 @@ pub fn probe(p: &Probe, st: Style) -> String {
     for (i, h) in r.hops.iter().enumerate() {
         let _ = writeln!(out, "{}", hop_line(i + 1, h, st));
     }
-    if let Some(e) = &r.example {
+    if r.example.is_some() {
         let _ = writeln!(
             out,
-            "  example that fails: from {} (client port {}) to port {}",
-            e.source, e.src_port, e.port
+            "  example that fails: {}",
+            crate::net::flow::describe_packet(&r.packet)
         );
+    }
+    if let Some((pkt, _)) = &r.passing {
+        let _ = writeln!(out, "  example that gets through: {pkt}");
     }
     out.push_str(&st.dim("  (explain shows every rule of every hop)"));
     out
@@ -236,6 +242,7 @@ pub fn goals(goals: &[GoalView], st: Style) -> String {
 
 fn connection(k: &Connection, now: u64) -> String {
     let state = match &k.state {
+        ConnState::Alive if k.keepalive => "alive, active (traffic never idles)".to_string(),
         ConnState::Alive => format!(
             "alive, idle {} s of {} s",
             now.saturating_sub(k.last_active),

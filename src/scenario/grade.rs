@@ -40,11 +40,12 @@ fn protocols_for_all(acct: &Account) -> Vec<Protocol> {
     named.extend(rules.chain(entries));
     named.sort_unstable();
     named.dedup();
+    // TCP first: its trace is the one shown when the protocols agree.
+    named.sort_by_key(|n| (*n != 6, *n != 17, *n));
+    // Last: one protocol no rule names, standing for all of them.
     if let Some(other) = (0..=255u8).find(|n| !named.contains(n)) {
         named.push(other);
     }
-    // TCP first: its trace is the one shown when the protocols agree.
-    named.sort_by_key(|n| (*n != 6, *n != 17, *n));
     named.into_iter().map(Protocol::from_number).collect()
 }
 
@@ -60,13 +61,13 @@ pub fn evaluate_flow(
 ) -> Result<FlowResult, String> {
     let from_e = resolve_endpoint(c.account, from)?;
     let to_e = resolve_endpoint(c.account, to)?;
-    let protos = if protocol == Protocol::All {
+    let protos: Vec<Protocol> = if protocol == Protocol::All {
         protocols_for_all(c.account)
     } else {
         vec![protocol]
     };
     let mut results = Vec::new();
-    for p in protos {
+    for &p in &protos {
         let spec = FlowSpec {
             from: from_e.clone(),
             to: to_e.clone(),
@@ -98,25 +99,74 @@ pub fn evaluate_flow(
     } else {
         Verdict::Partial
     };
-    // Show the trace of a protocol that decides the combined verdict.
-    let pick = match verdict {
-        Verdict::Deny | Verdict::Allow => 0,
-        Verdict::Partial => results
-            .iter()
-            .position(|r| r.verdict != Verdict::Deny)
-            .unwrap_or(0),
-    };
-    let mut r = results.swap_remove(pick);
-    if verdict == Verdict::Partial {
-        r.summary = format!("some protocols get through: {}", r.summary);
+    if verdict != Verdict::Partial {
+        // All agree: the first (TCP) trace stands for them.
+        let mut r = results.swap_remove(0);
+        r.verdict = verdict;
+        return Ok(r);
     }
-    r.verdict = verdict;
+    // Mixed: name the protocols each way; trace a failing one, and keep a passing packet.
+    // The last protocol of the list stands for every protocol no rule names.
+    let last = protos.len().saturating_sub(1);
+    let name = |i: usize, p: &Protocol| match p {
+        _ if i == last => "every other protocol".to_string(),
+        Protocol::Number(n) => format!("protocol {n}"),
+        p => p.api_name(),
+    };
+    let group = |v: Verdict| -> Vec<String> {
+        protos
+            .iter()
+            .enumerate()
+            .zip(&results)
+            .filter(|(_, r)| r.verdict == v)
+            .map(|((i, p), _)| name(i, p))
+            .collect()
+    };
+    let mut parts = Vec::new();
+    for (label, v) in [
+        ("allowed", Verdict::Allow),
+        ("partly allowed", Verdict::Partial),
+        ("denied", Verdict::Deny),
+    ] {
+        let g = group(v);
+        if !g.is_empty() {
+            parts.push(format!("{label}: {}", g.join(", ")));
+        }
+    }
+    let passing = results.iter().find_map(|r| match r.verdict {
+        Verdict::Allow => Some((crate::net::flow::describe_packet(&r.packet), r.hops.clone())),
+        Verdict::Partial => r.passing.clone(),
+        Verdict::Deny => None,
+    });
+    let fail_at = results
+        .iter()
+        .position(|r| r.verdict != Verdict::Allow)
+        .unwrap_or(0);
+    let mut r = results.swap_remove(fail_at);
+    r.summary = format!("{} — {}", parts.join("; "), r.summary);
+    r.verdict = Verdict::Partial;
+    r.passing = passing;
     Ok(r)
 }
 
 /// A one-line account of a flow verdict: the rule that lets it in, or the hop that stops it.
-pub fn flow_detail(r: &FlowResult) -> String {
+pub fn flow_detail(r: &FlowResult, expect_allow: bool) -> String {
     match r.verdict {
+        Verdict::Partial if !expect_allow => match &r.passing {
+            Some((pkt, hops)) => {
+                let by = hops
+                    .iter()
+                    .rev()
+                    .find(|h| {
+                        h.component == flow::Component::SecurityGroup
+                            && h.verdict == flow::HopVerdict::Allow
+                    })
+                    .map(|h| format!(": {}", h.reason))
+                    .unwrap_or_default();
+                format!("partly allowed: for example {pkt} gets through{by}")
+            }
+            None => format!("partly allowed: {}", r.summary),
+        },
         Verdict::Allow => {
             let by = r
                 .hops
@@ -220,7 +270,7 @@ pub fn grade_goal(c: &Compiled<'_>, connections: &[Connection], goal: &Goal) -> 
                     } else {
                         r.verdict == Verdict::Deny
                     };
-                    let d = flow_detail(&r);
+                    let d = flow_detail(&r, *expect_allow);
                     trace = Some(r);
                     (met, d)
                 }

@@ -1530,6 +1530,7 @@ impl Builder {
             if ok {
                 out.push(ConnectionSpec {
                     id: c.id.value.clone(),
+                    keepalive: c.keepalive,
                     from: c.from.value.clone(),
                     to: c.to.value.clone(),
                     protocol,

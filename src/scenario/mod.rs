@@ -62,6 +62,8 @@ impl Scenario {
 #[derive(Clone, Debug)]
 pub struct ConnectionSpec {
     pub id: String,
+    /// Never idle (see the schema).
+    pub keepalive: bool,
     pub from: String,
     pub to: String,
     pub protocol: Protocol,

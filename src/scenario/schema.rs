@@ -471,6 +471,10 @@ pub struct ProfileDoc {
 pub struct ConnectionDoc {
     #[schemars(with = "String")]
     pub id: Text,
+    /// The parties keep sending (an interactive session): idle time never builds up, so only
+    /// a rule, ACL or routing change can cut it, not `wait`.
+    #[serde(default)]
+    pub keepalive: bool,
     #[schemars(with = "String")]
     pub from: Text,
     #[schemars(with = "String")]
