@@ -234,7 +234,16 @@ pub fn refresh(c: &Compiled<'_>, conn: &Connection, now: u64) -> Connection {
     // The trace stops at the first deny; when a group denied a fresh tracked flow, the hops
     // after it were not checked: check the ACL stages with the fast path minus the groups.
     if hops.iter().any(|h| h.verdict == HopVerdict::Deny) && !path.decide_acls(&pkt) {
-        drop(&mut out, "a network ACL now denies it (network ACLs are checked on every packet, tracked or not)".into());
+        let why = path
+            .trace_without_groups(c, &pkt)
+            .into_iter()
+            .find(|h| h.verdict == HopVerdict::Deny)
+            .map(|h| h.reason)
+            .unwrap_or_else(|| "a network ACL now denies it".into());
+        drop(
+            &mut out,
+            format!("{why} (network ACLs are checked on every packet, tracked or not)"),
+        );
         return out;
     }
     if !conn.tracked && !path.reply_allowed_untracked(c, &pkt) {

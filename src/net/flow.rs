@@ -1014,10 +1014,31 @@ impl Path {
 
     /// One packet against the raw rules, hop by hop, stopping at the first deny.
     pub fn trace(&self, c: &Compiled<'_>, pkt: &Packet) -> Vec<Hop> {
+        self.trace_with(c, pkt, false)
+    }
+
+    /// The trace without the security groups: what routing and the ACLs say of a packet
+    /// (for tracked connections, which pass the groups).
+    pub fn trace_without_groups(&self, c: &Compiled<'_>, pkt: &Packet) -> Vec<Hop> {
+        self.trace_with(c, pkt, true)
+    }
+
+    fn trace_with(&self, c: &Compiled<'_>, pkt: &Packet, skip_groups: bool) -> Vec<Hop> {
         let acct = c.account;
         let mut hops = Vec::new();
         let proto = self.proto;
         for s in &self.stages {
+            if skip_groups
+                && matches!(
+                    s,
+                    Stage::Rules(RuleStage {
+                        kind: StageKind::Groups { .. },
+                        ..
+                    })
+                )
+            {
+                continue;
+            }
             let hop = match s {
                 Stage::Fixed(h) => h.clone(),
                 Stage::Rules(r) => {
