@@ -420,7 +420,7 @@ fn home(cli: &Cli) -> i32 {
             println!("Start one with: ec2-tutor play SCENARIO");
             return 0;
         }
-        print!("\nPlay which? (number or id, Enter for next, s sandbox, q quit) ");
+        print!("\nPlay which? (number or id, Enter for next, s sandbox, z quiz, d drill, q quit) ");
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
         if std::io::stdin().read_line(&mut answer).unwrap_or(0) == 0 {
@@ -430,6 +430,25 @@ fn home(cli: &Cli) -> i32 {
         let chosen = match a {
             "q" | "quit" | "exit" => return 0,
             "s" | "sandbox" => None,
+            "z" | "quiz" | "d" | "drill" => {
+                let mode = if a.starts_with('d') {
+                    crate::quiz::run::ModeArg::Drill
+                } else {
+                    crate::quiz::run::ModeArg::Practice
+                };
+                let args = crate::quiz::run::QuizArgs {
+                    topic: None,
+                    count: None,
+                    mode,
+                    minutes: None,
+                    review: false,
+                    format: Format::Text,
+                    now: None,
+                };
+                crate::quiz::run::run(cli, &args, &bank);
+                println!();
+                continue;
+            }
             "" => bank
                 .scenarios
                 .iter()
