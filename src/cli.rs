@@ -700,7 +700,20 @@ fn repl_loop(
     let st = style(cli);
     let mut repl = Repl::new(session, st, now());
     println!("{}", repl.banner());
-    let after_pass = |repl: &mut Repl, store: &mut Option<&mut Store>| {
+    // After each line: unmet goals of a `check` become drill items; a pass is recorded and the
+    // next scenario suggested.
+    let after_step = |repl: &mut Repl, step: &crate::repl::Step, store: &mut Option<&mut Store>| {
+        if !step.checked.is_empty() && !repl.session.is_sandbox() {
+            if let Some(st) = store.as_deref_mut() {
+                let id = repl.session.scenario().id.clone();
+                if let Err(e) = crate::repl::drill_goals(st, &id, &step.checked, now()) {
+                    eprintln!("warning: {e}");
+                }
+            }
+        }
+        if !step.passed {
+            return;
+        }
         if let Err(e) = repl.record(store.as_deref_mut(), now()) {
             eprintln!("warning: {e}");
         }
@@ -740,17 +753,7 @@ fn repl_loop(
             if !step.text.is_empty() {
                 println!("{}", step.text);
             }
-            if !step.checked.is_empty() && !repl.session.is_sandbox() {
-                if let Some(st) = store.as_deref_mut() {
-                    let id = repl.session.scenario().id.clone();
-                    if let Err(e) = crate::repl::drill_goals(st, &id, &step.checked, now()) {
-                        eprintln!("warning: {e}");
-                    }
-                }
-            }
-            if step.passed {
-                after_pass(&mut repl, &mut store);
-            }
+            after_step(&mut repl, &step, &mut store);
             if step.quit {
                 break;
             }
@@ -791,17 +794,7 @@ fn repl_loop(
                 if !step.text.is_empty() {
                     println!("{}", step.text);
                 }
-                if !step.checked.is_empty() && !repl.session.is_sandbox() {
-                    if let Some(st) = store.as_deref_mut() {
-                        let id = repl.session.scenario().id.clone();
-                        if let Err(e) = crate::repl::drill_goals(st, &id, &step.checked, now()) {
-                            eprintln!("warning: {e}");
-                        }
-                    }
-                }
-                if step.passed {
-                    after_pass(&mut repl, &mut store);
-                }
+                after_step(&mut repl, &step, &mut store);
                 if step.quit {
                     break;
                 }

@@ -298,12 +298,25 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sq())
     }
 
+    fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewItem> {
+        Ok(ReviewItem {
+            item: r.get(0)?,
+            due: r.get(1)?,
+            stability: r.get(2)?,
+            difficulty: r.get(3)?,
+            reps: r.get(4)?,
+            lapses: r.get(5)?,
+            state: r.get(6)?,
+            last_review: r.get(7)?,
+        })
+    }
+
     pub fn review_item(&self, item: &str) -> Result<Option<ReviewItem>, StoreError> {
         self.conn
             .query_row(
                 "SELECT item, due, stability, difficulty, reps, lapses, state, last_review FROM review WHERE item = ?1",
                 params![item],
-                |r| Ok(ReviewItem { item: r.get(0)?, due: r.get(1)?, stability: r.get(2)?, difficulty: r.get(3)?, reps: r.get(4)?, lapses: r.get(5)?, state: r.get(6)?, last_review: r.get(7)? }),
+                Self::review_row,
             )
             .optional()
             .map_err(self.sq())
@@ -330,18 +343,7 @@ impl Store {
             .prepare("SELECT item, due, stability, difficulty, reps, lapses, state, last_review FROM review WHERE due <= ?1 ORDER BY due, item")
             .map_err(self.sq())?;
         let rows = st
-            .query_map(params![now], |r| {
-                Ok(ReviewItem {
-                    item: r.get(0)?,
-                    due: r.get(1)?,
-                    stability: r.get(2)?,
-                    difficulty: r.get(3)?,
-                    reps: r.get(4)?,
-                    lapses: r.get(5)?,
-                    state: r.get(6)?,
-                    last_review: r.get(7)?,
-                })
-            })
+            .query_map(params![now], Self::review_row)
             .map_err(self.sq())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sq())
     }

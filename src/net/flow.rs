@@ -99,6 +99,9 @@ pub struct Hop {
     /// Part of the reply path.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub reply: bool,
+    /// For security-group hops: the instance whose interface the groups are on.
+    #[serde(skip)]
+    pub instance: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -240,6 +243,7 @@ fn fixed(
         rule: None,
         reason,
         reply: false,
+        instance: None,
     })
 }
 
@@ -1071,6 +1075,7 @@ impl Path {
                                     verdict: HopVerdict::Allow,
                                     rule: Some(sg_rule_json(g, *egress, rule)),
                                     reply: false,
+                                    instance: Some(inst.id.clone()),
                                     reason: format!(
                                         "{} rule {} allows {} {toward} {}{}",
                                         acct.group_label(g),
@@ -1098,6 +1103,7 @@ impl Path {
                                         verdict: HopVerdict::Deny,
                                         rule: None,
                                         reply: false,
+                                        instance: Some(inst.id.clone()),
                                         reason: format!(
                                             "no rule of {} lets {svc} {verb} {toward} {addr}: security groups only allow, and deny whatever no rule allows",
                                             if names.is_empty() { "its (no) groups".to_string() } else { names.join(", ") }),
@@ -1125,6 +1131,7 @@ impl Path {
                                     rule: None,
                                     reason: format!("network ACL {acl} does not exist"),
                                     reply: r.reply,
+                                    instance: None,
                                 });
                                 break;
                             };
@@ -1167,6 +1174,7 @@ impl Path {
                                 rule: Some(acl_entry_json(m, *egress)),
                                 reason,
                                 reply: r.reply,
+                                instance: None,
                             }
                         }
                     }

@@ -36,7 +36,13 @@ pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
         let mut rules = Vec::new();
         match h.component {
             Component::SecurityGroup => {
-                let groups: Vec<String> = h.id.split(',').map(String::from).collect();
+                // Every rule of every group on the interface: together they are one set.
+                let groups: Vec<String> = h
+                    .instance
+                    .as_deref()
+                    .and_then(|i| acct.instance(i))
+                    .map(|i| i.security_groups.clone())
+                    .unwrap_or_else(|| h.id.split(',').map(String::from).collect());
                 let decided = h
                     .rule
                     .as_ref()
@@ -44,44 +50,18 @@ pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
                     .and_then(|v| v.as_str())
                     .map(String::from);
                 for (g, rule) in c.rules_of(&groups, egress) {
-                    let matched = rule_matches(&c, rule, addr, proto, port);
-                    let _ = g;
                     rules.push(ExplainRule {
                         rule: format!(
-                            "{} {} {} {}",
+                            "{} {} {} {} ({})",
                             rule.id,
                             service_text(rule.protocol, rule.ports),
                             if egress { "to" } else { "from" },
-                            peer_text(&rule.peer)
+                            peer_text(&rule.peer),
+                            acct.group(g).map(|g| g.name.as_str()).unwrap_or(g)
                         ),
-                        matched,
+                        matched: rule_matches(&c, rule, addr, proto, port),
                         decides: decided.as_deref() == Some(rule.id.as_str()),
                     });
-                }
-                // Where the hop named one group, the other groups of the interface also count.
-                if groups.len() == 1 {
-                    let inst_groups: Vec<String> = acct
-                        .instances
-                        .iter()
-                        .find(|i| i.security_groups.contains(&groups[0]))
-                        .map(|i| i.security_groups.clone())
-                        .unwrap_or_default();
-                    for (_, rule) in c.rules_of(&inst_groups, egress) {
-                        if rules.iter().any(|x| x.rule.starts_with(&rule.id)) {
-                            continue;
-                        }
-                        rules.push(ExplainRule {
-                            rule: format!(
-                                "{} {} {} {}",
-                                rule.id,
-                                service_text(rule.protocol, rule.ports),
-                                if egress { "to" } else { "from" },
-                                peer_text(&rule.peer)
-                            ),
-                            matched: rule_matches(&c, rule, addr, proto, port),
-                            decides: false,
-                        });
-                    }
                 }
             }
             Component::NetworkAcl => {
