@@ -2,6 +2,7 @@ pub mod aws;
 pub mod bank;
 pub mod cli;
 pub mod iam;
+pub mod keys;
 pub mod lint;
 pub mod model;
 pub mod net;
