@@ -1,3 +1,4 @@
+pub mod access;
 pub mod aws;
 pub mod bank;
 pub mod cli;

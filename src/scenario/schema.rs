@@ -139,6 +139,34 @@ pub struct WorldDoc {
     pub iam: IamDoc,
     #[serde(default)]
     pub connections: Vec<ConnectionDoc>,
+    /// Dedicated Hosts already allocated.
+    #[serde(default)]
+    pub dedicated_hosts: Vec<DedicatedHostDoc>,
+    /// Key files on the learner's machine that EC2 does not know (e.g. a laptop key to
+    /// import).
+    #[serde(default)]
+    pub local_keys: Vec<LocalKeyDoc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DedicatedHostDoc {
+    /// `h-` + 17 hex digits.
+    pub id: Text,
+    /// The instance type (`c5.large`) or family (`c5`) the host is for.
+    pub instance_type: Text,
+    #[serde(default)]
+    pub availability_zone: Option<Text>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalKeyDoc {
+    /// File name without extension.
+    pub name: Text,
+    /// rsa | ed25519 (default ed25519)
+    #[serde(default, rename = "type")]
+    pub key_type: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -281,6 +309,12 @@ pub struct InstanceDoc {
     pub ssm_agent: Option<bool>,
     #[serde(default)]
     pub user_data: Option<String>,
+    /// Operating-system patches the instance lacks (default 0).
+    #[serde(default)]
+    pub missing_patches: Option<u32>,
+    /// The Dedicated Host it runs on (tenancy host), by id.
+    #[serde(default)]
+    pub host_id: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -302,6 +336,9 @@ pub struct KeyPairDoc {
     pub key_type: Option<Text>,
     #[serde(default)]
     pub public_key: Option<Text>,
+    /// The learner still holds the private key file (default true; false: the key is lost).
+    #[serde(default)]
+    pub held: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -327,6 +364,9 @@ pub struct IamDoc {
     pub roles: Vec<RoleDoc>,
     #[serde(default)]
     pub instance_profiles: Vec<ProfileDoc>,
+    /// The policies of the IAM identity the learner acts as (absent: an administrator).
+    #[serde(default)]
+    pub caller_policies: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,6 +422,9 @@ pub struct GoalDoc {
     pub iam: Option<IamGoalDoc>,
     #[serde(default)]
     pub state: Option<BTreeMap<String, Spanned<StateValue>>>,
+    /// Can someone reach a shell on the instance (ssh with a key, or Session Manager).
+    #[serde(default)]
+    pub access: Option<AccessGoalDoc>,
     /// allow | deny (flow, iam), alive | dropped (connection), true | false (state)
     #[serde(default)]
     pub expect: Option<Sc>,
@@ -418,4 +461,19 @@ pub struct IamGoalDoc {
     pub instance: Text,
     pub action: Text,
     pub resource: Text,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessGoalDoc {
+    pub instance: Text,
+    /// ssh | ssm
+    pub method: Text,
+    /// ssh: where the client is (a host, an instance, `internet`, an address); default
+    /// the scenario's first host, else internet.
+    #[serde(default)]
+    pub from: Option<Text>,
+    /// ssh: the key file the client uses (a local key name).
+    #[serde(default)]
+    pub key: Option<Text>,
 }
