@@ -113,8 +113,8 @@ pub const TUTOR_COMMANDS: &[TutorCommand] = &[
     },
     TutorCommand {
         name: "add-authorized-key",
-        usage: "add-authorized-key --via HELPER --device /dev/sdf --key NAME [--from A]",
-        summary: "on HELPER (over SSH), mount the volume at DEVICE and append NAME.pub to its ec2-user authorized_keys",
+        usage: "add-authorized-key (--on INSTANCE | --via HELPER --device /dev/sdf) --key NAME [--from A]",
+        summary: "over SSH, append NAME.pub to ec2-user's authorized_keys on INSTANCE, or on the volume attached to HELPER at DEVICE",
         example: "add-authorized-key --via rescue --device /dev/sdf --key new-key",
     },
     TutorCommand {
@@ -1006,18 +1006,20 @@ impl Session {
     fn add_authorized_key(&mut self, args: &[String]) -> Output {
         let f = match Flags::parse(
             args,
-            &["via", "device", "key", "from"],
+            &["via", "device", "key", "from", "on"],
             "add-authorized-key",
         ) {
             Ok(f) => f,
             Err(e) => return Output::Error(e),
         };
-        let (Some(via), Some(device), Some(key)) = (f.get("via"), f.get("device"), f.get("key"))
-        else {
-            return Output::Error(
-                "usage: add-authorized-key --via HELPER --device /dev/sdf --key NAME [--from A]"
-                    .into(),
-            );
+        let usage = "usage: add-authorized-key (--on INSTANCE | --via HELPER --device /dev/sdf) --key NAME [--from A]";
+        let Some(key) = f.get("key") else {
+            return Output::Error(usage.into());
+        };
+        let (via, device) = match (f.get("on"), f.get("via"), f.get("device")) {
+            (Some(on), None, None) => (on, crate::model::ROOT_DEVICE),
+            (None, Some(v), Some(d)) => (v, d),
+            _ => return Output::Error(usage.into()),
         };
         let idx = match self.target(via) {
             Ok(i) => i,
@@ -1054,6 +1056,17 @@ impl Session {
             return Output::Error(format!("cannot log in to {via} to do it: {e}"));
         }
         let hid = helper.id.clone();
+        if f.get("on").is_some() && helper.root_device == crate::model::RootDevice::InstanceStore {
+            let before = self.snapshot();
+            let keys = &mut self.account.instances[idx].details.store_authorized_keys;
+            if !keys.iter().any(|k| crate::keys::same_key(k, &new_key)) {
+                keys.push(new_key);
+            }
+            self.undo.push(before);
+            return Output::Message(format!(
+                "[ec2-user@{via} ~]$ cat {stem}.pub >> ~/.ssh/authorized_keys\nadded {stem}.pub to {via}'s authorized_keys"
+            ));
+        }
         let Some(vi) = self.account.volumes.iter().position(|v| {
             v.attachment
                 .as_ref()
@@ -1063,9 +1076,6 @@ impl Session {
                 "mount: {device}: no volume is attached to {via} at {device} (attach-volume first)"
             ));
         };
-        if device == crate::model::ROOT_DEVICE {
-            return Output::Error(format!("{device} is {via}'s own root volume"));
-        }
         let before = self.snapshot();
         let v = &mut self.account.volumes[vi];
         if !v
@@ -1077,6 +1087,11 @@ impl Session {
         }
         let vid = v.id.clone();
         self.undo.push(before);
+        if f.get("on").is_some() {
+            return Output::Message(format!(
+                "[ec2-user@{via} ~]$ cat {stem}.pub >> ~/.ssh/authorized_keys\nadded {stem}.pub to {via}'s authorized_keys (on {vid})"
+            ));
+        }
         Output::Message(format!(
             "[ec2-user@{via} ~]$ sudo mount {device}1 /mnt/rescue\n[ec2-user@{via} ~]$ cat {stem}.pub | sudo tee -a /mnt/rescue/home/ec2-user/.ssh/authorized_keys\n[ec2-user@{via} ~]$ sudo umount /mnt/rescue\nadded {stem}.pub to the authorized_keys on {vid}"
         ))

@@ -174,6 +174,20 @@ fn instance_field(acct: &Account, idx: usize, field: &str) -> StateExpect {
         "missing_patches" => one(&i.details.missing_patches.to_string()),
         "http_put_response_hop_limit" => one(&i.details.http_put_response_hop_limit.to_string()),
         "host_id" => one(i.details.host_id.as_deref().unwrap_or("")),
+        "key_pair_exists" => one(
+            if i.key_name
+                .as_ref()
+                .is_some_and(|k| acct.key_pairs.iter().any(|p| &p.name == k))
+            {
+                "true"
+            } else {
+                "false"
+            },
+        ),
+        "vpc_tenancy" => one(acct
+            .vpc(&i.vpc_id)
+            .map(|v| v.tenancy.as_str())
+            .unwrap_or("")),
         "authorized_keys" => {
             // Each key in ~/.ssh/authorized_keys by the name of the local key or key pair
             // holding it.

@@ -563,7 +563,7 @@ impl Builder {
             }
             match inst.root_device {
                 RootDevice::Ebs => {
-                    let vol = ids::derived("vol", &self.scenario_id, &d.name.value);
+                    let vol = self.id("vol", &d.root_volume_id, &format!("root/{}", d.name.value));
                     details.root_volume_id = Some(vol.clone());
                     self.acct.volumes.push(Volume {
                         id: vol,

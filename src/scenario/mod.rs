@@ -136,6 +136,8 @@ pub const STATE_FIELDS: &[&str] = &[
     "missing_patches",
     "http_put_response_hop_limit",
     "host_id",
+    "key_pair_exists",
+    "vpc_tenancy",
 ];
 
 /// The sandbox: a default VPC (172.31.0.0/16, internet gateway, one public default subnet)

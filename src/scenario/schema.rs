@@ -315,6 +315,9 @@ pub struct InstanceDoc {
     /// The Dedicated Host it runs on (tenancy host), by id.
     #[serde(default)]
     pub host_id: Option<Text>,
+    /// The EBS root volume's id (`vol-…`); derived when absent.
+    #[serde(default)]
+    pub root_volume_id: Option<Text>,
 }
 
 #[derive(Debug, Deserialize)]
