@@ -30,7 +30,7 @@ pub const CREDENTIAL_ROTATION: u64 = CREDENTIAL_LIFETIME - 15 * 60;
 
 /// ISO 8601 time of a clock second (the simulated clock starts 2026-11-01T00:00:00Z).
 pub fn timestamp(now: u64) -> String {
-    let secs = 1_793_491_200u64 + now; // 2026-11-01T00:00:00Z
+    let secs = 1_793_491_200u64.saturating_add(now).min(253_402_300_799); // ≤ 9999-12-31 // 2026-11-01T00:00:00Z
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     // Howard Hinnant's civil_from_days.
@@ -265,7 +265,9 @@ pub fn imds(
         };
         let token = format!("AQAEA{:016x}{:016x}==", ids.next_u64(), ids.next_u64());
         inst.details.imds_tokens.retain(|(_, exp)| *exp > now);
-        inst.details.imds_tokens.push((token.clone(), now + ttl));
+        inst.details
+            .imds_tokens
+            .push((token.clone(), now.saturating_add(ttl)));
         return answer(200, token);
     }
     if req.method != "GET" {
@@ -400,7 +402,7 @@ pub fn credentials(acct: &Account, inst: &Instance, role: &str) -> String {
 pub fn credential_window(now: u64) -> (u64, u64, u64) {
     let k = now / CREDENTIAL_ROTATION;
     let issued = k * CREDENTIAL_ROTATION;
-    (issued, issued + CREDENTIAL_LIFETIME, k)
+    (issued, issued.saturating_add(CREDENTIAL_LIFETIME), k)
 }
 
 #[cfg(test)]
@@ -412,5 +414,6 @@ mod tests {
         assert_eq!(timestamp(0), "2026-11-01T00:00:00Z");
         assert_eq!(timestamp(86_400 * 30 + 61), "2026-12-01T00:01:01Z");
         assert_eq!(timestamp(86_400 * 61), "2027-01-01T00:00:00Z");
+        assert!(timestamp(u64::MAX).starts_with("9999-12-31"));
     }
 }
