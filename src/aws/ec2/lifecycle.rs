@@ -790,10 +790,16 @@ pub fn allocate_hosts(ctx: &mut Ctx<'_>, args: &Args<'_>) -> Result<Value, AwsEr
     let kind = match (args.str("instance-type"), args.str("instance-family")) {
         (Some(t), None) => t.to_string(),
         (None, Some(f)) => f.to_string(),
-        _ => {
+        (Some(_), Some(_)) => {
             return Err(args.err(
                 "InvalidParameterCombination",
                 "Specify either instance type or instance family, not both.",
+            ))
+        }
+        (None, None) => {
+            return Err(args.err(
+                "MissingParameter",
+                "The request must contain the parameter instanceType or instanceFamily",
             ))
         }
     };
