@@ -175,6 +175,7 @@ fn account(groups: usize, rules: usize, instances: usize, per: usize, acls: usiz
             http_tokens: HttpTokens::Optional,
             ssm_agent: true,
             user_data: String::new(),
+            details: Default::default(),
         });
     }
     a

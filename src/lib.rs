@@ -1,7 +1,9 @@
+pub mod access;
 pub mod aws;
 pub mod bank;
 pub mod cli;
 pub mod iam;
+pub mod keys;
 pub mod lint;
 pub mod model;
 pub mod net;

@@ -95,6 +95,36 @@ pub const TUTOR_COMMANDS: &[TutorCommand] = &[
         example: "history",
     },
     TutorCommand {
+        name: "ssh",
+        usage: "ssh [-i KEY.pem] [USER@]INSTANCE [--from A]",
+        summary: "log in over SSH: needs TCP 22 through the network and a key in authorized_keys",
+        example: "ssh -i web-key.pem ec2-user@web --from office",
+    },
+    TutorCommand {
+        name: "ssh-keygen",
+        usage: "ssh-keygen -t ed25519|rsa -f NAME",
+        summary: "make a key pair on your machine (NAME and NAME.pub), to import or push",
+        example: "ssh-keygen -t ed25519 -f laptop",
+    },
+    TutorCommand {
+        name: "local-keys",
+        usage: "local-keys",
+        summary: "the key files on your machine, with their fingerprints",
+        example: "local-keys",
+    },
+    TutorCommand {
+        name: "curl",
+        usage: "curl [-X PUT] [-H \"Header: value\"] http://169.254.169.254/latest/... --on INSTANCE",
+        summary: "query the instance metadata service as software on INSTANCE ($TOKEN = the last IMDSv2 token)",
+        example: "curl -X PUT -H \"X-aws-ec2-metadata-token-ttl-seconds: 21600\" http://169.254.169.254/latest/api/token --on web",
+    },
+    TutorCommand {
+        name: "add-authorized-key",
+        usage: "add-authorized-key (--on INSTANCE | --via HELPER --device /dev/sdf) --key NAME [--from A]",
+        summary: "over SSH, append NAME.pub to ec2-user's authorized_keys on INSTANCE, or on the volume attached to HELPER at DEVICE",
+        example: "add-authorized-key --via rescue --device /dev/sdf --key new-key",
+    },
+    TutorCommand {
         name: "undo",
         usage: "undo",
         summary: "take back the last state-changing command",
@@ -454,6 +484,8 @@ impl Session {
         let Some(first) = words.first() else {
             return Output::Message(String::new());
         };
+        // Engines read time from the account: keep it current.
+        self.account.now = self.clock;
         if first == "aws" || AWS_SERVICES.contains(&first.as_str()) {
             let rest = if first == "aws" {
                 &words[1..]
@@ -537,6 +569,11 @@ impl Session {
                         .collect(),
                 )
             }
+            "ssh" => self.ssh(args),
+            "ssh-keygen" => self.ssh_keygen(args),
+            "local-keys" => self.local_keys(),
+            "curl" => self.curl(args),
+            "add-authorized-key" => self.add_authorized_key(args),
             "quit" | "exit" => Output::Quit,
             other => {
                 let mut names: Vec<&str> = TUTOR_COMMANDS.iter().map(|c| c.name).collect();
@@ -781,6 +818,370 @@ impl Session {
             now: self.clock,
             dropped,
         }
+    }
+}
+
+/// Tutor commands of issue 4: SSH, local keys, the metadata service, key recovery.
+impl Session {
+    fn default_client(&self) -> String {
+        self.account
+            .hosts
+            .first()
+            .map(|h| h.name.clone())
+            .unwrap_or_else(|| "internet".into())
+    }
+
+    /// An instance by Name, id, or private/public address.
+    fn target(&self, t: &str) -> Result<usize, String> {
+        if let Some(i) = crate::net::endpoint::find_instance(&self.account, t) {
+            return Ok(i);
+        }
+        if let Ok(ip) = t.parse::<std::net::Ipv4Addr>() {
+            if let Some(i) = self
+                .account
+                .instances
+                .iter()
+                .position(|x| x.private_ip == ip || x.public_ip == Some(ip))
+            {
+                return Ok(i);
+            }
+        }
+        let names: Vec<String> = self
+            .account
+            .instances
+            .iter()
+            .map(|i| i.label().to_string())
+            .collect();
+        Err(format!(
+            "ssh: Could not resolve hostname {t}: Name or service not known{}",
+            suggest::hint(t, names.iter().map(String::as_str))
+        ))
+    }
+
+    fn ssh(&mut self, args: &[String]) -> Output {
+        let usage = "usage: ssh [-i KEY.pem] [USER@]INSTANCE [--from A]";
+        let (mut key, mut user, mut from, mut host) = (None, None, None, None);
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "-i" => key = it.next().cloned(),
+                "-l" => user = it.next().cloned(),
+                "--from" => from = it.next().cloned(),
+                "-o" | "-p" => {
+                    it.next();
+                }
+                s if s.starts_with('-') => {}
+                s => {
+                    if host.is_some() {
+                        return Output::Error(format!("ssh runs no remote command here; {usage}"));
+                    }
+                    match s.split_once('@') {
+                        Some((u, h)) => {
+                            user = Some(u.to_string());
+                            host = Some(h.to_string());
+                        }
+                        None => host = Some(s.to_string()),
+                    }
+                }
+            }
+        }
+        let Some(host) = host else {
+            return Output::Error(usage.into());
+        };
+        let idx = match self.target(&host) {
+            Ok(i) => i,
+            Err(e) => return Output::Error(e),
+        };
+        let from = from.unwrap_or_else(|| self.default_client());
+        let keys: Vec<&crate::model::LocalKey> = match &key {
+            Some(k) => {
+                let stem = crate::aws::ec2::keys::local_stem(k);
+                match self.account.workstation.iter().find(|w| w.name == stem) {
+                    Some(w) => vec![w],
+                    None => {
+                        return Output::Error(format!(
+                            "Warning: Identity file {k} not accessible: No such file or directory (your key files: {})",
+                            self.local_key_names()
+                        ))
+                    }
+                }
+            }
+            None => self.account.workstation.iter().collect(),
+        };
+        let user = user.unwrap_or_else(|| crate::access::LINUX_USER.to_string());
+        let inst = &self.account.instances[idx];
+        match crate::access::ssh(
+            &self.account,
+            inst,
+            &crate::access::SshAttempt {
+                from: &from,
+                user: &user,
+                keys,
+            },
+        ) {
+            Ok(m) => Output::Message(m),
+            Err(e) => Output::Error(e),
+        }
+    }
+
+    fn local_key_names(&self) -> String {
+        let v: Vec<&str> = self
+            .account
+            .workstation
+            .iter()
+            .map(|k| k.name.as_str())
+            .collect();
+        if v.is_empty() {
+            "none".into()
+        } else {
+            v.join(", ")
+        }
+    }
+
+    fn ssh_keygen(&mut self, args: &[String]) -> Output {
+        let (mut t, mut f) = ("ed25519".to_string(), None);
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "-t" => t = it.next().cloned().unwrap_or_default(),
+                "-f" => f = it.next().cloned(),
+                "-N" | "-C" | "-b" => {
+                    it.next();
+                }
+                _ => {}
+            }
+        }
+        let Some(f) = f else {
+            return Output::Error("usage: ssh-keygen -t ed25519|rsa -f NAME".into());
+        };
+        let Some(kt) = crate::keys::KeyType::parse(&t) else {
+            return Output::Error(format!(
+                "unknown key type {t}: EC2 takes rsa or ed25519 keys"
+            ));
+        };
+        let name = crate::aws::ec2::keys::local_stem(&f);
+        let before = self.snapshot();
+        let Some(g) = crate::keys::generate(kt, crate::keys::KeyFormat::Pem, &name, &mut self.ids)
+        else {
+            return Output::Error("could not make a key".into());
+        };
+        self.undo.push(before);
+        self.account.workstation.retain(|k| k.name != name);
+        self.account.workstation.push(crate::model::LocalKey {
+            name: name.clone(),
+            public_key: g.public.openssh.clone(),
+            private_pem: Some(g.private_pem),
+        });
+        Output::Message(format!(
+            "Your identification has been saved in {name}\nYour public key has been saved in {name}.pub\nThe key fingerprint is:\n{}",
+            local_fingerprint(&g.public.openssh)
+        ))
+    }
+
+    fn local_keys(&self) -> Output {
+        if self.account.workstation.is_empty() {
+            return Output::Message("no key files on your machine (ssh-keygen makes one)".into());
+        }
+        let lines: Vec<String> = self
+            .account
+            .workstation
+            .iter()
+            .map(|k| {
+                format!(
+                    "{}{}  {}  {}",
+                    k.name,
+                    if k.private_pem.is_some() {
+                        ".pem"
+                    } else {
+                        ".pub"
+                    },
+                    k.public_key.split_whitespace().next().unwrap_or(""),
+                    local_fingerprint(&k.public_key)
+                )
+            })
+            .collect();
+        Output::Message(lines.join("\n"))
+    }
+
+    fn curl(&mut self, args: &[String]) -> Output {
+        let usage = "usage: curl [-X PUT] [-H \"Header: value\"] http://169.254.169.254/latest/... --on INSTANCE";
+        let (mut method, mut url, mut on) = ("GET".to_string(), None, None);
+        let mut headers: Vec<(String, String)> = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "-X" | "--request" => {
+                    method = it.next().cloned().unwrap_or_default().to_uppercase()
+                }
+                "-H" | "--header" => {
+                    if let Some((k, v)) = it.next().and_then(|h| h.split_once(':')) {
+                        headers.push((k.trim().to_lowercase(), v.trim().to_string()));
+                    }
+                }
+                "--on" => on = it.next().cloned(),
+                s if s.starts_with('-') => {}
+                s => url = Some(s.to_string()),
+            }
+        }
+        let (Some(url), Some(on)) = (url, on) else {
+            return Output::Error(usage.into());
+        };
+        let Some(path) = url
+            .strip_prefix("http://169.254.169.254")
+            .or_else(|| url.strip_prefix("169.254.169.254"))
+        else {
+            return Output::Error(format!(
+                "curl here reaches only the instance metadata service, http://169.254.169.254/ (not {url})"
+            ));
+        };
+        let idx = match self.target(&on) {
+            Ok(i) => i,
+            Err(e) => return Output::Error(e),
+        };
+        if self.account.instances[idx].state != crate::model::InstanceState::Running {
+            return Output::Error(format!("{on} is not running"));
+        }
+        let header = |k: &str| headers.iter().find(|(h, _)| h == k).map(|(_, v)| v.clone());
+        let mut token = header("x-aws-ec2-metadata-token");
+        if token.as_deref() == Some("$TOKEN") {
+            token = self.account.instances[idx]
+                .details
+                .imds_tokens
+                .last()
+                .map(|(t, _)| t.clone());
+        }
+        let ttl = header("x-aws-ec2-metadata-token-ttl-seconds");
+        let before = self.snapshot();
+        let mut inst = self.account.instances[idx].clone();
+        let a = crate::access::imds(
+            &self.account,
+            &mut inst,
+            &crate::access::ImdsRequest {
+                method: &method,
+                path,
+                token: token.as_deref(),
+                ttl: ttl.as_deref(),
+            },
+            &mut self.ids,
+        );
+        if inst != self.account.instances[idx] {
+            self.undo.push(before);
+            self.account.instances[idx] = inst;
+        }
+        match a.status {
+            200 => Output::Message(a.body),
+            0 => Output::Error(a.body),
+            code => Output::Error(format!("HTTP {code} {}", a.body)),
+        }
+    }
+
+    fn add_authorized_key(&mut self, args: &[String]) -> Output {
+        let f = match Flags::parse(
+            args,
+            &["via", "device", "key", "from", "on"],
+            "add-authorized-key",
+        ) {
+            Ok(f) => f,
+            Err(e) => return Output::Error(e),
+        };
+        let usage = "usage: add-authorized-key (--on INSTANCE | --via HELPER --device /dev/sdf) --key NAME [--from A]";
+        let Some(key) = f.get("key") else {
+            return Output::Error(usage.into());
+        };
+        let (via, device) = match (f.get("on"), f.get("via"), f.get("device")) {
+            (Some(on), None, None) => (on, crate::model::ROOT_DEVICE),
+            (None, Some(v), Some(d)) => (v, d),
+            _ => return Output::Error(usage.into()),
+        };
+        let idx = match self.target(via) {
+            Ok(i) => i,
+            Err(e) => return Output::Error(e),
+        };
+        let from = f
+            .get("from")
+            .map(String::from)
+            .unwrap_or_else(|| self.default_client());
+        let stem = crate::aws::ec2::keys::local_stem(key);
+        let Some(new_key) = self
+            .account
+            .workstation
+            .iter()
+            .find(|k| k.name == stem)
+            .map(|k| k.public_key.clone())
+        else {
+            return Output::Error(format!(
+                "no key file {stem}.pub on your machine (your key files: {}); ssh-keygen makes one",
+                self.local_key_names()
+            ));
+        };
+        let helper = &self.account.instances[idx];
+        // You work on the helper through SSH, so you need a way in.
+        if let Err(e) = crate::access::ssh(
+            &self.account,
+            helper,
+            &crate::access::SshAttempt {
+                from: &from,
+                user: crate::access::LINUX_USER,
+                keys: self.account.workstation.iter().collect(),
+            },
+        ) {
+            return Output::Error(format!("cannot log in to {via} to do it: {e}"));
+        }
+        let hid = helper.id.clone();
+        if f.get("on").is_some() && helper.root_device == crate::model::RootDevice::InstanceStore {
+            let before = self.snapshot();
+            let keys = &mut self.account.instances[idx].details.store_authorized_keys;
+            if !keys.iter().any(|k| crate::keys::same_key(k, &new_key)) {
+                keys.push(new_key);
+            }
+            self.undo.push(before);
+            return Output::Message(format!(
+                "[ec2-user@{via} ~]$ cat {stem}.pub >> ~/.ssh/authorized_keys\nadded {stem}.pub to {via}'s authorized_keys"
+            ));
+        }
+        let Some(vi) = self.account.volumes.iter().position(|v| {
+            v.attachment
+                .as_ref()
+                .is_some_and(|(i, d)| i == &hid && d == device)
+        }) else {
+            return Output::Error(format!(
+                "mount: {device}: no volume is attached to {via} at {device} (attach-volume first)"
+            ));
+        };
+        let before = self.snapshot();
+        let v = &mut self.account.volumes[vi];
+        if !v
+            .authorized_keys
+            .iter()
+            .any(|k| crate::keys::same_key(k, &new_key))
+        {
+            v.authorized_keys.push(new_key);
+        }
+        let vid = v.id.clone();
+        self.undo.push(before);
+        if f.get("on").is_some() {
+            return Output::Message(format!(
+                "[ec2-user@{via} ~]$ cat {stem}.pub >> ~/.ssh/authorized_keys\nadded {stem}.pub to {via}'s authorized_keys (on {vid})"
+            ));
+        }
+        Output::Message(format!(
+            "[ec2-user@{via} ~]$ sudo mount {device}1 /mnt/rescue\n[ec2-user@{via} ~]$ cat {stem}.pub | sudo tee -a /mnt/rescue/home/ec2-user/.ssh/authorized_keys\n[ec2-user@{via} ~]$ sudo umount /mnt/rescue\nadded {stem}.pub to the authorized_keys on {vid}"
+        ))
+    }
+}
+
+/// `SHA256:…` as ssh-keygen prints a fingerprint.
+fn local_fingerprint(public: &str) -> String {
+    match crate::keys::parse_public(public.as_bytes()) {
+        Ok(pk) if pk.key_type == crate::keys::KeyType::Ed25519 => format!(
+            "SHA256:{}",
+            crate::keys::imported_fingerprint(&pk).trim_end_matches('=')
+        ),
+        Ok(pk) => format!(
+            "MD5 (AWS import style) {}",
+            crate::keys::imported_fingerprint(&pk)
+        ),
+        Err(_) => String::new(),
     }
 }
 

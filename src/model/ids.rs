@@ -11,8 +11,23 @@ use rand_chacha::ChaCha8Rng;
 
 /// The id prefixes this simulator issues.
 pub const PREFIXES: &[&str] = &[
-    "vpc", "subnet", "sg", "sgr", "acl", "aclassoc", "i", "igw", "eni", "key", "rtb", "nat",
+    "vpc",
+    "subnet",
+    "sg",
+    "sgr",
+    "acl",
+    "aclassoc",
+    "i",
+    "igw",
+    "eni",
+    "key",
+    "rtb",
+    "nat",
     "eipalloc",
+    "vol",
+    "h",
+    "iip-assoc",
+    "ami",
 ];
 
 /// True when `id` is `PREFIX-` followed by 8 or 17 lowercase hex digits.

@@ -27,6 +27,20 @@ pub struct Account {
     pub hosts: Vec<Host>,
     pub key_pairs: Vec<KeyPair>,
     pub iam: Iam,
+    /// Images the scenario declares (others are Amazon Linux, EBS-backed).
+    pub images: Vec<Image>,
+    /// EBS volumes (root volumes of EBS-backed instances and any others).
+    pub volumes: Vec<Volume>,
+    /// Dedicated Hosts allocated in the account.
+    pub dedicated_hosts: Vec<DedicatedHost>,
+    /// Systems Manager state: commands sent and the account's settings.
+    pub ssm: Ssm,
+    /// The learner's own machine: key files they hold (not AWS state, kept here so that
+    /// `undo` and `reset` cover it).
+    pub workstation: Vec<LocalKey>,
+    /// The simulated clock (seconds since the scenario started); the session keeps it
+    /// current before every command. Engines read time only from here.
+    pub now: u64,
 }
 
 impl Default for Account {
@@ -43,6 +57,12 @@ impl Default for Account {
             hosts: vec![],
             key_pairs: vec![],
             iam: Iam::default(),
+            images: vec![],
+            volumes: vec![],
+            dedicated_hosts: vec![],
+            ssm: Ssm::default(),
+            workstation: vec![],
+            now: 0,
         }
     }
 }
@@ -239,6 +259,126 @@ pub struct Instance {
     pub http_tokens: HttpTokens,
     pub ssm_agent: bool,
     pub user_data: String,
+    /// Everything issue 4 added (metadata options, root volume, keys, association, patches).
+    pub details: InstanceDetails,
+}
+
+/// Instance state beyond the network: instance metadata options, the root volume and the
+/// keys on it, the instance profile association, Dedicated Host placement, patch level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceDetails {
+    /// IMDS hop limit (1–64, default 1).
+    pub http_put_response_hop_limit: u8,
+    /// IMDS enabled (`HttpEndpoint`).
+    pub http_endpoint: bool,
+    /// `iip-assoc-…` of the instance profile association, when one exists.
+    pub profile_association_id: Option<String>,
+    /// The EBS root volume's id (EBS-backed instances).
+    pub root_volume_id: Option<String>,
+    /// `~/.ssh/authorized_keys` when the root is an instance store (it lives on the volume
+    /// otherwise).
+    pub store_authorized_keys: Vec<String>,
+    /// The Dedicated Host it runs on (tenancy `host`).
+    pub host_id: Option<String>,
+    /// The public key of the launch key pair (IMDS `public-keys/0/openssh-key`; Windows
+    /// passwords are encrypted with it).
+    pub launch_public_key: Option<String>,
+    /// The Windows Administrator password EC2 set at launch.
+    pub admin_password: Option<String>,
+    /// Keys pushed with EC2 Instance Connect: (OS user, public key, expires at clock).
+    pub eic_keys: Vec<(String, String, u64)>,
+    /// IMDSv2 session tokens issued: (token, expires at clock).
+    pub imds_tokens: Vec<(String, u64)>,
+    /// Operating-system patches the instance lacks.
+    pub missing_patches: u32,
+    /// The last Patch Manager run: (`Scan` | `Install`, missing count then).
+    pub patch_state: Option<(String, u32)>,
+}
+
+impl Default for InstanceDetails {
+    fn default() -> Self {
+        InstanceDetails {
+            http_put_response_hop_limit: 1,
+            http_endpoint: true,
+            profile_association_id: None,
+            root_volume_id: None,
+            store_authorized_keys: vec![],
+            host_id: None,
+            launch_public_key: None,
+            admin_password: None,
+            eic_keys: vec![],
+            imds_tokens: vec![],
+            missing_patches: 0,
+            patch_state: None,
+        }
+    }
+}
+
+/// The device name of root volumes in this simulator (Amazon Linux: `/dev/xvda`).
+pub const ROOT_DEVICE: &str = "/dev/xvda";
+
+/// An AMI the scenario declares.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Image {
+    pub id: String,
+    pub name: Option<String>,
+    pub platform: Os,
+    pub root_device: RootDevice,
+}
+
+/// An EBS volume. Its file system's `/home/ec2-user/.ssh/authorized_keys` is modelled, since
+/// that is what the lost-key recovery edits.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Volume {
+    pub id: String,
+    pub size_gib: u32,
+    pub availability_zone: String,
+    /// (instance id, device) while attached.
+    pub attachment: Option<(String, String)>,
+    pub authorized_keys: Vec<String>,
+    /// Deleted with its instance (root volumes, by default).
+    pub delete_on_termination: bool,
+}
+
+/// A Dedicated Host.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DedicatedHost {
+    pub id: String,
+    /// The instance type it is for (`t3.micro`) or only its family (`t3`).
+    pub instance_type: String,
+    pub availability_zone: String,
+    pub auto_placement: bool,
+    pub released: bool,
+}
+
+/// A key file on the learner's machine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalKey {
+    /// File name without extension (`web-key` for `web-key.pem`).
+    pub name: String,
+    pub public_key: String,
+    /// PEM (RSA) or OpenSSH private key; None when only the public half is held.
+    pub private_pem: Option<String>,
+}
+
+/// Systems Manager state.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Ssm {
+    pub commands: Vec<SsmCommand>,
+    /// Default Host Management Configuration is on (instances get SSM credentials without
+    /// an instance profile; needs IMDSv2).
+    pub default_host_management: bool,
+}
+
+/// A Run Command request and its per-instance results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SsmCommand {
+    pub id: String,
+    pub document: String,
+    pub parameters: serde_json::Value,
+    pub requested_at: u64,
+    /// (instance id, status `Success` | `Failed`, output).
+    pub invocations: Vec<(String, String, String)>,
 }
 
 impl Instance {
@@ -262,6 +402,10 @@ pub struct KeyPair {
     pub id: String,
     pub key_type: String,
     pub public_key: Option<String>,
+    /// As AWS shows it (depends on how the pair was made: see `crate::keys`).
+    pub fingerprint: String,
+    /// Clock second it was created or imported.
+    pub create_time: u64,
 }
 
 /// IAM objects as the scenario declares them; evaluated by the IAM engine.
@@ -270,6 +414,9 @@ pub struct Iam {
     pub policies: Vec<IamPolicy>,
     pub roles: Vec<IamRole>,
     pub instance_profiles: Vec<InstanceProfile>,
+    /// The policies of the identity the learner acts as; None means an administrator
+    /// (everything allowed). Checked for iam:PassRole and Instance Connect.
+    pub caller_policies: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -283,7 +430,12 @@ pub struct IamRole {
     pub name: String,
     /// Services trusted to assume it (`ec2.amazonaws.com`).
     pub trust: Vec<String>,
+    /// Attached policies: AWS managed names or customer managed policy names.
     pub policies: Vec<String>,
+    /// Inline policies (put-role-policy).
+    pub inline_policies: Vec<IamPolicy>,
+    /// The trust policy as given to create-role (None: built from `trust`).
+    pub trust_document: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -357,6 +509,34 @@ impl Account {
             || self.network_acls.iter().any(|a| a.id == id)
             || self.instances.iter().any(|i| i.id == id || i.eni_id == id)
             || self.key_pairs.iter().any(|k| k.id == id)
+            || self.volumes.iter().any(|v| v.id == id)
+            || self.dedicated_hosts.iter().any(|h| h.id == id)
+            || self
+                .instances
+                .iter()
+                .any(|i| i.details.profile_association_id.as_deref() == Some(id))
+    }
+
+    /// The keys in an instance's `~/.ssh/authorized_keys`: on its root volume when EBS-backed
+    /// (none when the root volume is detached), else on the instance store.
+    pub fn authorized_keys(&self, inst: &Instance) -> Vec<String> {
+        match inst.root_device {
+            RootDevice::InstanceStore => inst.details.store_authorized_keys.clone(),
+            RootDevice::Ebs => self
+                .volumes
+                .iter()
+                .find(|v| {
+                    v.attachment
+                        .as_ref()
+                        .is_some_and(|(i, d)| i == &inst.id && d == ROOT_DEVICE)
+                })
+                .map(|v| v.authorized_keys.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn image(&self, id: &str) -> Option<&Image> {
+        self.images.iter().find(|i| i.id == id)
     }
 }
 

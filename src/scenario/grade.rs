@@ -3,7 +3,7 @@
 //!
 //! **Invariant:** pure — the account, connections and scenario go in, results come out.
 
-use super::{Goal, GoalKind, StateExpect};
+use super::{AccessMethod, Goal, GoalKind, StateExpect};
 use crate::model::{Account, HttpTokens, RootDevice};
 use crate::net::compile::Compiled;
 use crate::net::conntrack::Connection;
@@ -216,6 +216,55 @@ fn instance_field(acct: &Account, idx: usize, field: &str) -> StateExpect {
         }),
         "ssm_agent" => one(if i.ssm_agent { "true" } else { "false" }),
         "public_ip" => one(&i.public_ip.map(|p| p.to_string()).unwrap_or_default()),
+        "ssm_managed" => one(if crate::access::ssm_missing(acct, i).is_empty() {
+            "true"
+        } else {
+            "false"
+        }),
+        "missing_patches" => one(&i.details.missing_patches.to_string()),
+        "http_put_response_hop_limit" => one(&i.details.http_put_response_hop_limit.to_string()),
+        "host_id" => one(i.details.host_id.as_deref().unwrap_or("")),
+        "key_pair_exists" => one(
+            if i.key_name
+                .as_ref()
+                .is_some_and(|k| acct.key_pairs.iter().any(|p| &p.name == k))
+            {
+                "true"
+            } else {
+                "false"
+            },
+        ),
+        "vpc_tenancy" => one(acct
+            .vpc(&i.vpc_id)
+            .map(|v| v.tenancy.as_str())
+            .unwrap_or("")),
+        "authorized_keys" => {
+            // Each key in ~/.ssh/authorized_keys by the name of the local key or key pair
+            // holding it.
+            let mut names: Vec<String> = acct
+                .authorized_keys(i)
+                .iter()
+                .map(|k| {
+                    acct.workstation
+                        .iter()
+                        .find(|w| crate::keys::same_key(&w.public_key, k))
+                        .map(|w| w.name.clone())
+                        .or_else(|| {
+                            acct.key_pairs
+                                .iter()
+                                .find(|p| {
+                                    p.public_key
+                                        .as_deref()
+                                        .is_some_and(|x| crate::keys::same_key(x, k))
+                                })
+                                .map(|p| p.name.clone())
+                        })
+                        .unwrap_or_else(|| "unknown-key".into())
+                })
+                .collect();
+            names.sort();
+            StateExpect::Many(names)
+        }
         "subnet" => one(acct
             .subnet(&i.subnet_id)
             .and_then(|s| s.name.clone())
@@ -331,6 +380,59 @@ pub fn grade_goal(c: &Compiled<'_>, connections: &[Connection], goal: &Goal) -> 
         } => match crate::iam::instance_may(acct, instance, action, resource) {
             Ok(d) => (d.allowed == *expect_allow, d.detail),
             Err(e) => (false, e),
+        },
+        GoalKind::Access {
+            instance,
+            method,
+            from,
+            key,
+            expect_allow,
+        } => match find_instance(acct, instance) {
+            None => (false, format!("instance {instance} no longer exists")),
+            Some(idx) => {
+                let inst = &acct.instances[idx];
+                let r = match method {
+                    AccessMethod::Ssh => {
+                        let keys: Vec<&crate::model::LocalKey> = acct
+                            .workstation
+                            .iter()
+                            .filter(|w| key.as_deref() == Some(w.name.as_str()))
+                            .collect();
+                        crate::access::ssh(
+                            acct,
+                            inst,
+                            &crate::access::SshAttempt {
+                                from,
+                                user: crate::access::LINUX_USER,
+                                keys,
+                            },
+                        )
+                        .map(|_| {
+                            format!(
+                                "ssh from {from} with {} reaches {instance}",
+                                key.clone().unwrap_or_default()
+                            )
+                        })
+                    }
+                    AccessMethod::Ssm => {
+                        let m = crate::access::ssm_missing(acct, inst);
+                        if m.is_empty() {
+                            Ok(format!(
+                                "Session Manager reaches {instance} (managed, online)"
+                            ))
+                        } else {
+                            Err(format!(
+                                "Session Manager cannot reach {instance}: {}",
+                                m.join("; ")
+                            ))
+                        }
+                    }
+                };
+                match r {
+                    Ok(d) => (*expect_allow, d),
+                    Err(e) => (!*expect_allow, e),
+                }
+            }
         },
         GoalKind::State {
             instance,

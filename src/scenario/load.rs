@@ -321,6 +321,21 @@ fn load_variant_with(
     }
 }
 
+/// A stable seed from the scenario id and a name (key material, passwords).
+pub fn seed_of(scenario: &str, name: &str) -> u64 {
+    let d = ids::derived("key", scenario, name);
+    u64::from_str_radix(d.get(4..20).unwrap_or("0"), 16).unwrap_or(0)
+}
+
+/// A Windows-style Administrator password from a seed.
+pub fn password_from(seed: u64) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789%$!&(";
+    let mut g = ids::IdGen::new(seed);
+    (0..32)
+        .map(|_| ALPHABET[(g.next_u64() % ALPHABET.len() as u64) as usize] as char)
+        .collect()
+}
+
 struct Builder {
     diags: Vec<Diagnostic>,
     scenario_id: String,
@@ -598,6 +613,120 @@ impl Builder {
         self.instances(&w.instances);
         self.hosts(&w.hosts);
         self.keys_and_iam(w);
+        self.launch_state(w);
+    }
+
+    /// Issue 4's part of the world: images, Dedicated Hosts, and for each instance its root
+    /// volume with the launch key in authorized_keys (FACTS: at first boot the launch key is
+    /// written to `~/.ssh/authorized_keys`), its profile association, its Windows password.
+    fn launch_state(&mut self, w: &WorldDoc) {
+        for img in &w.images {
+            let platform = match img.platform.as_ref().map(|p| p.value.as_str()) {
+                Some("windows") => Os::Windows,
+                _ => Os::Linux,
+            };
+            let root_device = match img.root_device.as_ref().map(|p| p.value.as_str()) {
+                Some("instance-store") => RootDevice::InstanceStore,
+                _ => RootDevice::Ebs,
+            };
+            self.acct.images.push(Image {
+                id: img.id.value.clone(),
+                name: img.name.as_ref().map(|n| n.value.clone()),
+                platform,
+                root_device,
+            });
+        }
+        for h in &w.dedicated_hosts {
+            if !ids::is_valid("h", &h.id.value) {
+                self.err(
+                    loc(&h.id),
+                    format!("'{}' is not a Dedicated Host id (h-…)", h.id.value),
+                );
+                continue;
+            }
+            self.used_ids.insert(h.id.value.clone());
+            let az = h
+                .availability_zone
+                .as_ref()
+                .map(|a| a.value.clone())
+                .unwrap_or_else(|| format!("{}a", self.acct.region));
+            self.acct.dedicated_hosts.push(DedicatedHost {
+                id: h.id.value.clone(),
+                instance_type: h.instance_type.value.clone(),
+                availability_zone: az,
+                auto_placement: false,
+                released: false,
+            });
+        }
+        for (n, d) in w.instances.iter().enumerate() {
+            let Some(idx) = self
+                .acct
+                .instances
+                .iter()
+                .position(|i| i.name.as_deref() == Some(d.name.value.as_str()))
+            else {
+                continue;
+            };
+            let _ = n;
+            let inst = self.acct.instances[idx].clone();
+            let key = inst
+                .key_name
+                .as_ref()
+                .and_then(|k| self.acct.key_pairs.iter().find(|p| &p.name == k))
+                .and_then(|p| p.public_key.clone());
+            if let (Some(k), None) = (&inst.key_name, &key) {
+                if let Some(t) = &d.key_name {
+                    let known = self.acct.key_pairs.iter().map(|p| p.name.clone()).collect();
+                    self.unknown(loc(t), "key pair", k, known);
+                }
+            }
+            if let Some(h) = &d.host_id {
+                if !self.acct.dedicated_hosts.iter().any(|x| x.id == h.value) {
+                    let known = self
+                        .acct
+                        .dedicated_hosts
+                        .iter()
+                        .map(|x| x.id.clone())
+                        .collect();
+                    self.unknown(loc(h), "dedicated host", &h.value, known);
+                } else if inst.tenancy != Tenancy::Host {
+                    self.err(loc(h), "host_id needs tenancy: host");
+                }
+            }
+            let az = self
+                .acct
+                .subnet(&inst.subnet_id)
+                .map(|s| s.availability_zone.clone())
+                .unwrap_or_default();
+            let keys: Vec<String> = key.iter().cloned().collect();
+            let mut details = inst.details.clone();
+            details.launch_public_key = key.clone();
+            details.host_id = d.host_id.as_ref().map(|h| h.value.clone());
+            if inst.iam_instance_profile.is_some() {
+                details.profile_association_id =
+                    Some(ids::derived("iip-assoc", &self.scenario_id, &d.name.value));
+            }
+            if inst.platform == Os::Windows {
+                details.admin_password =
+                    Some(password_from(seed_of(&self.scenario_id, &d.name.value)));
+            }
+            match inst.root_device {
+                RootDevice::Ebs => {
+                    let vol = self.id("vol", &d.root_volume_id, &format!("root/{}", d.name.value));
+                    details.root_volume_id = Some(vol.clone());
+                    self.acct.volumes.push(Volume {
+                        id: vol,
+                        size_gib: 8,
+                        availability_zone: az,
+                        attachment: Some((inst.id.clone(), ROOT_DEVICE.to_string())),
+                        authorized_keys: keys,
+                        delete_on_termination: true,
+                    });
+                }
+                RootDevice::InstanceStore => details.store_authorized_keys = keys,
+            }
+            self.acct.instances[idx].details = details;
+        }
     }
 
     fn vpcs(&mut self, vpcs: &[VpcDoc]) {
@@ -1305,6 +1434,10 @@ impl Builder {
                 http_tokens,
                 ssm_agent: d.ssm_agent.unwrap_or(true),
                 user_data: d.user_data.clone().unwrap_or_default(),
+                details: InstanceDetails {
+                    missing_patches: d.missing_patches.unwrap_or(0),
+                    ..InstanceDetails::default()
+                },
             });
         }
     }
@@ -1370,6 +1503,8 @@ impl Builder {
 
     fn keys_and_iam(&mut self, w: &WorldDoc) {
         let mut names = HashSet::new();
+        let mut rsa_pool =
+            (ids::derived("key", &self.scenario_id, "").len()) % crate::keys::FIXED_RSA.len();
         for k in &w.key_pairs {
             if !names.insert(k.name.value.clone()) {
                 self.err(
@@ -1385,12 +1520,127 @@ impl Builder {
                 "rsa",
             );
             let id = self.id("key", &None, &k.name.value);
+            // Real key material: the given public key (an imported pair), or a key EC2
+            // "created": a fixed RSA key (no RSA generation at load time) or an ED25519 key
+            // from a seed derived from the scenario and the name.
+            let (public, fingerprint, private_pem) = match &k.public_key {
+                Some(p) => match crate::keys::parse_public(p.value.as_bytes()) {
+                    Ok(pk) => {
+                        if pk.key_type.as_str() != t {
+                            self.err(
+                                loc(p),
+                                format!(
+                                    "public_key is an {} key but type is {t}",
+                                    pk.key_type.as_str()
+                                ),
+                            );
+                        }
+                        let fp = crate::keys::imported_fingerprint(&pk);
+                        (pk.openssh, fp, None)
+                    }
+                    Err(e) => {
+                        self.err(loc(p), format!("public_key is not a key EC2 imports ({e:?}): RSA 1024/2048/4096 or ED25519, OpenSSH format"));
+                        continue;
+                    }
+                },
+                None => {
+                    let generated = if t == "rsa" {
+                        let pem = crate::keys::FIXED_RSA[rsa_pool % crate::keys::FIXED_RSA.len()];
+                        rsa_pool += 1;
+                        crate::keys::rsa_private_from_pem(pem).and_then(|r| {
+                            crate::keys::from_rsa_private(
+                                &r,
+                                crate::keys::KeyFormat::Pem,
+                                &k.name.value,
+                            )
+                        })
+                    } else {
+                        let mut g = ids::IdGen::new(seed_of(&self.scenario_id, &k.name.value));
+                        crate::keys::generate(
+                            crate::keys::KeyType::Ed25519,
+                            crate::keys::KeyFormat::Pem,
+                            &k.name.value,
+                            &mut g,
+                        )
+                    };
+                    match generated {
+                        Some(g) => (g.public.openssh, g.fingerprint, Some(g.private_pem)),
+                        None => {
+                            self.err(loc(&k.name), "could not make key material");
+                            continue;
+                        }
+                    }
+                }
+            };
+            if k.held.unwrap_or(true) {
+                self.acct.workstation.push(LocalKey {
+                    name: k.name.value.clone(),
+                    public_key: public.clone(),
+                    private_pem,
+                });
+            }
             self.acct.key_pairs.push(KeyPair {
                 name: k.name.value.clone(),
                 id,
                 key_type: t.into(),
-                public_key: k.public_key.as_ref().map(|p| p.value.clone()),
+                public_key: Some(public),
+                fingerprint,
+                create_time: 0,
             });
+        }
+        for lk in &w.local_keys {
+            let t = self.enum_field(
+                &lk.key_type,
+                "type",
+                &[("rsa", "rsa"), ("ed25519", "ed25519")],
+                "ed25519",
+            );
+            if self
+                .acct
+                .workstation
+                .iter()
+                .any(|x| x.name == lk.name.value)
+            {
+                self.err(
+                    loc(&lk.name),
+                    format!("local key '{}' is declared twice", lk.name.value),
+                );
+                continue;
+            }
+            let generated = if t == "rsa" {
+                let pem = crate::keys::FIXED_RSA[rsa_pool % crate::keys::FIXED_RSA.len()];
+                rsa_pool += 1;
+                crate::keys::rsa_private_from_pem(pem).and_then(|r| {
+                    crate::keys::from_rsa_private(&r, crate::keys::KeyFormat::Pem, &lk.name.value)
+                })
+            } else {
+                let mut g = ids::IdGen::new(seed_of(
+                    &self.scenario_id,
+                    &format!("local/{}", lk.name.value),
+                ));
+                crate::keys::generate(
+                    crate::keys::KeyType::Ed25519,
+                    crate::keys::KeyFormat::Pem,
+                    &lk.name.value,
+                    &mut g,
+                )
+            };
+            if let Some(g) = generated {
+                self.acct.workstation.push(LocalKey {
+                    name: lk.name.value.clone(),
+                    public_key: g.public.openssh,
+                    private_pem: Some(g.private_pem),
+                });
+            }
+        }
+        if rsa_pool > crate::keys::FIXED_RSA.len() + 1 {
+            self.err(
+                Location::UNKNOWN,
+                format!(
+                    "at most {} RSA keys without public_key per scenario",
+                    crate::keys::FIXED_RSA.len()
+                ),
+            );
         }
         for img in &w.images {
             if !ids::is_valid("ami", &img.id.value) {
@@ -1455,6 +1705,8 @@ impl Builder {
                 name: r.name.value.clone(),
                 trust: r.trust.iter().map(|t| t.value.clone()).collect(),
                 policies: r.policies.iter().map(|t| t.value.clone()).collect(),
+                inline_policies: vec![],
+                trust_document: None,
             });
         }
         let mut profile_names = HashSet::new();
@@ -1475,6 +1727,17 @@ impl Builder {
                 name: p.name.value.clone(),
                 role: p.role.as_ref().map(|r| r.value.clone()),
             });
+        }
+        if let Some(list) = &iam.caller_policies {
+            for p in list {
+                let managed = crate::iam::managed::NAMES.contains(&p.value.as_str());
+                if !managed && !policy_names.contains(&p.value) {
+                    let mut known: Vec<String> = policy_names.iter().cloned().collect();
+                    known.extend(crate::iam::managed::NAMES.iter().map(|s| s.to_string()));
+                    self.unknown(loc(p), "policy", &p.value, known);
+                }
+            }
+            self.acct.iam.caller_policies = Some(list.iter().map(|p| p.value.clone()).collect());
         }
         for d in &w.instances {
             if let Some(p) = &d.iam_instance_profile {
@@ -1557,10 +1820,11 @@ impl Builder {
                 g.connection.is_some(),
                 g.iam.is_some(),
                 g.state.is_some(),
+                g.access.is_some(),
             ];
             let n = kinds.iter().filter(|k| **k).count();
             if n != 1 {
-                self.err(loc(&g.id), format!("goal '{}' must have exactly one of flow, exposure, connection, iam, state (it has {n})", g.id.value));
+                self.err(loc(&g.id), format!("goal '{}' must have exactly one of flow, exposure, connection, iam, state, access (it has {n})", g.id.value));
                 continue;
             }
             if g.allow_only.is_some() && g.exposure.is_none() {
@@ -1687,6 +1951,68 @@ impl Builder {
                         instance: i.instance.value.clone(),
                         action: i.action.value.clone(),
                         resource: i.resource.value.clone(),
+                        expect_allow: e == "allow",
+                    },
+                    None => continue,
+                }
+            } else if let Some(a) = &g.access {
+                let e = expect_one(self, &["allow", "deny"], None);
+                if !self.instance_names.contains_key(&a.instance.value)
+                    && !self.acct.instances.iter().any(|x| x.id == a.instance.value)
+                {
+                    let known = self.instance_names.keys().cloned().collect();
+                    self.unknown(loc(&a.instance), "instance", &a.instance.value, known);
+                    continue;
+                }
+                let method = match a.method.value.as_str() {
+                    "ssh" => AccessMethod::Ssh,
+                    "ssm" => AccessMethod::Ssm,
+                    other => {
+                        self.err(
+                            loc(&a.method),
+                            format!("method '{other}' is not one of ssh, ssm"),
+                        );
+                        continue;
+                    }
+                };
+                let from = match &a.from {
+                    Some(f) => {
+                        if !self.endpoint(f) {
+                            continue;
+                        }
+                        f.value.clone()
+                    }
+                    None => self
+                        .acct
+                        .hosts
+                        .first()
+                        .map(|h| h.name.clone())
+                        .unwrap_or_else(|| "internet".into()),
+                };
+                if let Some(k) = &a.key {
+                    if !self.acct.workstation.iter().any(|w| w.name == k.value) {
+                        let known = self
+                            .acct
+                            .workstation
+                            .iter()
+                            .map(|w| w.name.clone())
+                            .collect();
+                        self.unknown(loc(k), "local key", &k.value, known);
+                    }
+                }
+                if method == AccessMethod::Ssh && a.key.is_none() {
+                    self.err(
+                        loc(&a.method),
+                        "an ssh access goal names the key file the client uses (key: NAME)",
+                    );
+                    continue;
+                }
+                match e {
+                    Some(e) => GoalKind::Access {
+                        instance: a.instance.value.clone(),
+                        method,
+                        from,
+                        key: a.key.as_ref().map(|k| k.value.clone()),
                         expect_allow: e == "allow",
                     },
                     None => continue,

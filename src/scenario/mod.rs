@@ -110,12 +110,27 @@ pub enum GoalKind {
         resource: String,
         expect_allow: bool,
     },
+    /// A shell on the instance can (or cannot) be had: `ssh` from `from` with `key`, or
+    /// Session Manager (`ssm`).
+    Access {
+        instance: String,
+        method: AccessMethod,
+        from: String,
+        key: Option<String>,
+        expect_allow: bool,
+    },
     /// Fields of an instance must (or must not) have these values.
     State {
         instance: String,
         fields: Vec<(String, StateExpect)>,
         expect: bool,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessMethod {
+    Ssh,
+    Ssm,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,6 +154,13 @@ pub const STATE_FIELDS: &[&str] = &[
     "ssm_agent",
     "public_ip",
     "subnet",
+    "authorized_keys",
+    "ssm_managed",
+    "missing_patches",
+    "http_put_response_hop_limit",
+    "host_id",
+    "key_pair_exists",
+    "vpc_tenancy",
 ];
 
 /// The sandbox: a default VPC (172.31.0.0/16, internet gateway, one public default subnet)

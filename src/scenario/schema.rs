@@ -190,6 +190,39 @@ pub struct WorldDoc {
     pub iam: IamDoc,
     #[serde(default)]
     pub connections: Vec<ConnectionDoc>,
+    /// Dedicated Hosts already allocated.
+    #[serde(default)]
+    pub dedicated_hosts: Vec<DedicatedHostDoc>,
+    /// Key files on the learner's machine that EC2 does not know (e.g. a laptop key to
+    /// import).
+    #[serde(default)]
+    pub local_keys: Vec<LocalKeyDoc>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DedicatedHostDoc {
+    /// `h-` + 17 hex digits.
+    #[schemars(with = "String")]
+    pub id: Text,
+    /// The instance type (`c5.large`) or family (`c5`) the host is for.
+    #[schemars(with = "String")]
+    pub instance_type: Text,
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub availability_zone: Option<Text>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalKeyDoc {
+    /// File name without extension.
+    #[schemars(with = "String")]
+    pub name: Text,
+    /// rsa | ed25519 (default ed25519)
+    #[serde(default, rename = "type")]
+    #[schemars(with = "Option<String>")]
+    pub key_type: Option<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -377,6 +410,17 @@ pub struct InstanceDoc {
     pub ssm_agent: Option<bool>,
     #[serde(default)]
     pub user_data: Option<String>,
+    /// Operating-system patches the instance lacks (default 0).
+    #[serde(default)]
+    pub missing_patches: Option<u32>,
+    /// The Dedicated Host it runs on (tenancy host), by id.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub host_id: Option<Text>,
+    /// The EBS root volume's id (`vol-…`); derived when absent.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub root_volume_id: Option<Text>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -404,6 +448,9 @@ pub struct KeyPairDoc {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub public_key: Option<Text>,
+    /// The learner still holds the private key file (default true; false: the key is lost).
+    #[serde(default)]
+    pub held: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -433,6 +480,10 @@ pub struct IamDoc {
     pub roles: Vec<RoleDoc>,
     #[serde(default)]
     pub instance_profiles: Vec<ProfileDoc>,
+    /// The policies of the IAM identity the learner acts as (absent: an administrator).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub caller_policies: Option<Vec<Text>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -507,6 +558,9 @@ pub struct GoalDoc {
     #[serde(default)]
     #[schemars(with = "Option<BTreeMap<String, StateValue>>")]
     pub state: Option<BTreeMap<String, Spanned<StateValue>>>,
+    /// Can someone reach a shell on the instance (ssh with a key, or Session Manager).
+    #[serde(default)]
+    pub access: Option<AccessGoalDoc>,
     /// allow | deny (flow, iam), alive | dropped (connection), true | false (state)
     #[serde(default)]
     #[schemars(with = "Option<Scalar>")]
@@ -555,4 +609,23 @@ pub struct IamGoalDoc {
     pub action: Text,
     #[schemars(with = "String")]
     pub resource: Text,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessGoalDoc {
+    #[schemars(with = "String")]
+    pub instance: Text,
+    /// ssh | ssm
+    #[schemars(with = "String")]
+    pub method: Text,
+    /// ssh: where the client is (a host, an instance, `internet`, an address); default
+    /// the scenario's first host, else internet.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub from: Option<Text>,
+    /// ssh: the key file the client uses (a local key name).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub key: Option<Text>,
 }

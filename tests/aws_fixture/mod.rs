@@ -119,6 +119,7 @@ fn instance(
         http_tokens: HttpTokens::Optional,
         ssm_agent: true,
         user_data: String::new(),
+        details: Default::default(),
     }
 }
 

@@ -156,7 +156,7 @@ fn instance_matches(ctx: &Ctx<'_>, i: &Instance, f: &Filter) -> bool {
 
 /// One instance in the API's `Instance` shape (the members this simulator models, in model
 /// order).
-fn instance_json(ctx: &Ctx<'_>, i: &Instance) -> Value {
+pub fn instance_json(ctx: &Ctx<'_>, i: &Instance) -> Value {
     let acct = &*ctx.account;
     let groups: Vec<Value> = i
         .security_groups
@@ -271,6 +271,7 @@ fn instance_json(ctx: &Ctx<'_>, i: &Instance) -> Value {
     if let (Some(ip), InstanceState::Running) = (i.public_ip, i.state) {
         m.insert("PublicIpAddress".into(), json!(ip.to_string()));
     }
+    super::lifecycle::augment_instance_json(acct, i, &mut m);
     Value::Object(m)
 }
 

@@ -4,6 +4,9 @@
 
 pub mod acl;
 pub mod instance;
+pub mod keys;
+pub mod lifecycle;
+pub mod profiles;
 pub mod sg;
 pub mod vpc;
 
