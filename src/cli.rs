@@ -287,8 +287,8 @@ fn resolve_with_bank(cli: &Cli, name: &str) -> Result<(Arc<Scenario>, Option<Ban
         || name.contains('/')
         || Path::new(name).is_file();
     if looks_like_path {
-        let text = std::fs::read_to_string(name).map_err(|e| {
-            eprintln!("error: {name}: cannot read: {e}");
+        let text = bank::read_file(Path::new(name)).map_err(|e| {
+            eprintln!("{e}");
             2
         })?;
         let s = load_scenario(name, &text, false).map_err(|e| {
@@ -486,7 +486,10 @@ fn list(cli: &Cli, topic: Option<&str>) -> i32 {
         if topic.is_none_or(|t| t == s.topic) {
             println!(
                 "scenario  {:<34} {:<20} {}  {}",
-                s.id, s.topic, s.difficulty, s.title
+                s.id,
+                s.topic,
+                s.difficulty,
+                text::clean(&s.title)
             );
         }
     }
@@ -574,7 +577,7 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => {
-            print!("{transcript}");
+            print!("{}", text::terminal(&transcript));
             if !transcript.is_empty() {
                 println!();
             }
@@ -680,7 +683,7 @@ fn repl_loop(
 ) -> Session {
     let st = style(cli);
     let mut repl = Repl::new(session, st, now());
-    println!("{}", repl.banner());
+    println!("{}", text::terminal(&repl.banner()));
     let after_pass = |repl: &mut Repl, store: &mut Option<&mut Store>| {
         if let Err(e) = repl.record(store.as_deref_mut(), now()) {
             eprintln!("warning: {e}");
@@ -719,7 +722,7 @@ fn repl_loop(
             println!("{}{line}", repl.prompt());
             let step = repl.handle(&line);
             if !step.text.is_empty() {
-                println!("{}", step.text);
+                println!("{}", text::terminal(&step.text));
             }
             if !step.checked.is_empty() && !repl.session.is_sandbox() {
                 if let Some(st) = store.as_deref_mut() {
@@ -770,7 +773,7 @@ fn repl_loop(
                 let step = repl.handle(&line);
                 *names.borrow_mut() = Names::of(&repl.session);
                 if !step.text.is_empty() {
-                    println!("{}", step.text);
+                    println!("{}", text::terminal(&step.text));
                 }
                 if !step.checked.is_empty() && !repl.session.is_sandbox() {
                     if let Some(st) = store.as_deref_mut() {
@@ -827,10 +830,20 @@ fn lint_paths(paths: &[PathBuf]) -> i32 {
     let mut question_ids: Vec<(String, String)> = Vec::new();
     for f in &files {
         let path = f.display().to_string();
-        let text = match std::fs::read_to_string(f) {
+        let text = match bank::read_file(f) {
             Ok(t) => t,
+            // Too big or not text: a problem in the file, reported like the others.
+            Err(e)
+                if e.diagnostics
+                    .iter()
+                    .all(|d| !d.message.starts_with("cannot read")) =>
+            {
+                problems += e.diagnostics.len();
+                eprintln!("{e}");
+                continue;
+            }
             Err(e) => {
-                eprintln!("error: {path}: cannot read: {e}");
+                eprintln!("{e}");
                 return 2;
             }
         };
