@@ -96,6 +96,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Test-only (hidden): writes COUNT progress records as fast as it can — record N is a
+    /// scenario attempt (one transaction), then a quiz answer with its review item (one
+    /// transaction) — and prints `ack N` once both are committed. The durability tests kill it with SIGKILL at a random moment and check
+    /// that every acknowledged record is in the store.
+    #[command(name = "__store-stress", hide = true)]
+    StoreStress {
+        #[arg(long)]
+        count: u64,
+        /// Names the records (`TAG-N`) so that two writers can be told apart.
+        #[arg(long, default_value = "stress")]
+        tag: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -135,6 +147,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Lint { paths }) => lint_paths(paths),
         Some(Command::Progress { format }) => progress(&cli, *format),
         Some(Command::Record { scenario, out, id }) => record(&cli, scenario.as_ref(), out, id),
+        Some(Command::StoreStress { count, tag }) => store_stress(&cli, *count, tag),
         Some(Command::Schema { kind }) => {
             let schema = match kind {
                 SchemaKind::Scenario => schemars::schema_for!(crate::scenario::schema::ScenarioDoc),
@@ -172,6 +185,63 @@ fn open_store(cli: &Cli) -> Option<Store> {
             None
         }
     }
+}
+
+fn store_stress(cli: &Cli, count: u64, tag: &str) -> i32 {
+    use crate::store::{Attempt, QuizAnswer, ReviewItem, StoreError};
+    let mut store = match Store::open(&data_dir(cli)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for n in 0..count {
+        // An attempt folds into a scenario's totals: seven scenarios take turns.
+        let scenario = format!("{tag}-scenario-{}", n % 7);
+        let r = store.record_attempt(
+            &Attempt {
+                scenario,
+                passed: n % 2 == 0,
+                aided: false,
+                hints: 1,
+                seconds: 1,
+            },
+            n as i64,
+        );
+        let r = r.and_then(|()| {
+            store.atomically(|s| {
+                s.record_answer(&QuizAnswer {
+                    question: format!("{tag}-{n}"),
+                    topic: "security-groups".into(),
+                    correct: true,
+                    mode: "practice".into(),
+                    at: n as i64,
+                    seed: Some(n as i64),
+                })?;
+                s.put_review_item(&ReviewItem {
+                    item: format!("{tag}-{n}"),
+                    due: n as i64,
+                    stability: 1.0,
+                    difficulty: 5.0,
+                    reps: 1,
+                    lapses: 0,
+                    state: 1,
+                    last_review: n as i64,
+                })?;
+                Ok::<(), StoreError>(())
+            })
+        });
+        if let Err(e) = r {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        if writeln!(out, "ack {n}").and_then(|()| out.flush()).is_err() {
+            return 0;
+        }
+    }
+    0
 }
 
 fn progress(cli: &Cli, format: Format) -> i32 {
