@@ -124,14 +124,27 @@ pub fn load_scenarios(extra: &[PathBuf]) -> Result<Bank, Vec<LoadError>> {
 fn load_parts(extra: &[PathBuf], with_questions: bool) -> Result<Bank, Vec<LoadError>> {
     let mut bank = Bank::default();
     let mut errors = Vec::new();
-    for (path, text) in builtin_scenarios() {
-        match load_scenario(&format!("builtin:{path}"), text, true) {
-            Ok(s) => add_scenario(&mut bank, s),
-            Err(e) => errors.push(e),
+    // The built-in questions load on a second thread while the scenarios load here: start-up
+    // time is the longer of the two, not their sum.
+    let builtin_qs = std::thread::scope(|scope| {
+        let qs = with_questions.then(|| {
+            scope.spawn(|| {
+                builtin_questions()
+                    .iter()
+                    .map(|(path, text)| load_questions(&format!("builtin:{path}"), text))
+                    .collect::<Vec<_>>()
+            })
+        });
+        for (path, text) in builtin_scenarios() {
+            match load_scenario(&format!("builtin:{path}"), text, true) {
+                Ok(s) => add_scenario(&mut bank, s),
+                Err(e) => errors.push(e),
+            }
         }
-    }
-    for (path, text) in builtin_questions().iter().filter(|_| with_questions) {
-        match load_questions(&format!("builtin:{path}"), text) {
+        qs.map(|h| h.join().unwrap_or_default()).unwrap_or_default()
+    });
+    for r in builtin_qs {
+        match r {
             Ok(q) => add_questions(&mut bank, q),
             Err(e) => errors.push(e),
         }
