@@ -436,3 +436,50 @@ fn a_hostile_check_script_cannot_drive_the_graders_terminal() {
     assert!(stdout.contains("FAILED sg-least-privilege"), "{stdout}");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+// ---- property tests: mutated bank files never panic and stay fast (cargo-fuzz goes further) ----
+
+mod mutated {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A real bank file with a slice replaced by YAML-ish noise.
+    fn mutated(text: &'static str) -> impl Strategy<Value = String> {
+        (
+            0..text.len(),
+            0usize..200,
+            "[\\[\\]{}:,&*!|>'\"#\\-\\n a-z0-9\\\\]{0,60}",
+        )
+            .prop_map(move |(at, len, noise)| {
+                let mut at = at;
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + len).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                format!("{}{noise}{}", &text[..at], &text[end..])
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn mutated_scenarios_load_or_fail_cleanly(t in mutated(include_str!("../scenarios/capstone-three-tier.yaml"))) {
+            let start = Instant::now();
+            if let Ok(s) = load_scenario("m.yaml", &t, false) {
+                let _ = ec2_tutor::session::Session::new(std::sync::Arc::new(s), 0);
+            }
+            prop_assert!(start.elapsed() < FAST);
+        }
+
+        #[test]
+        fn mutated_questions_load_or_fail_cleanly(t in mutated(include_str!("../questions/security-groups.yaml"))) {
+            let start = Instant::now();
+            let _ = load_questions("m.yaml", &t);
+            prop_assert!(start.elapsed() < FAST);
+        }
+    }
+}
