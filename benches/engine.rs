@@ -52,30 +52,31 @@ fn rule(r: &mut Lcg, id: usize, groups: usize) -> SgRule {
     }
 }
 
-fn acl_entries(r: &mut Lcg) -> Vec<AclEntry> {
+fn acl_entries(r: &mut Lcg, per_direction: u16) -> Vec<AclEntry> {
+    let last = per_direction - 1;
     let mut out = Vec::new();
     for egress in [false, true] {
-        for n in 0..20u16 {
+        for n in 0..per_direction {
             let a = Ipv4Addr::new(r.below(224) as u8, r.below(256) as u8, 0, 0);
             out.push(AclEntry {
                 rule_number: 10 + n * 10,
                 egress,
-                action: if n == 19 || r.below(3) != 0 {
+                action: if n == last || r.below(3) != 0 {
                     RuleAction::Allow
                 } else {
                     RuleAction::Deny
                 },
-                protocol: if n == 19 {
+                protocol: if n == last {
                     Protocol::All
                 } else {
                     Protocol::Tcp
                 },
-                ports: if n == 19 {
+                ports: if n == last {
                     Ports::All
                 } else {
-                    Ports::Range(1024 + n * 100, 65535)
+                    Ports::Range(1024 + (n % 20) * 100, 65535)
                 },
-                cidr: if n == 19 {
+                cidr: if n == last {
                     "0.0.0.0/0".parse().unwrap()
                 } else {
                     IpNet::V4(Ipv4Net::new(a, 8 + r.below(17) as u8).unwrap().trunc())
@@ -89,6 +90,18 @@ fn acl_entries(r: &mut Lcg) -> Vec<AclEntry> {
 /// An account of the given size: `groups` groups of `rules` rules each direction, `instances`
 /// instances with `per` groups each, `acls` ACLs of 20 entries per direction.
 fn account(groups: usize, rules: usize, instances: usize, per: usize, acls: usize) -> Account {
+    account_with(groups, rules, instances, per, acls, 20)
+}
+
+/// As [`account`], with `entries` ACL entries per direction.
+fn account_with(
+    groups: usize,
+    rules: usize,
+    instances: usize,
+    per: usize,
+    acls: usize,
+    entries: u16,
+) -> Account {
     let mut r = Lcg(42);
     let mut a = Account::default();
     let vpc = "vpc-00000000000000001".to_string();
@@ -109,7 +122,7 @@ fn account(groups: usize, rules: usize, instances: usize, per: usize, acls: usiz
             name: None,
             vpc_id: vpc.clone(),
             is_default: i == 0,
-            entries: acl_entries(&mut r),
+            entries: acl_entries(&mut r, entries),
         });
     }
     let subnets = acls.max(1);
@@ -232,15 +245,15 @@ fn decisions(c: &mut Criterion) {
     });
 }
 
-fn quota_account(c: &mut Criterion) {
-    // Default quotas: 2,000 instances, 500 groups × 60 rules, 5 groups each, 20 ACLs × 20 entries.
-    let acct = account(500, 60, 2000, 5, 20);
+/// 50 flow goals (half from the internet, half between instances) and 20 exposure goals over
+/// an account of `n` instances.
+fn goals(n: usize) -> Vec<Goal> {
     let mut goals = Vec::new();
     for k in 0..50 {
         let (from, to) = if k % 2 == 0 {
-            ("internet".to_string(), format!("i{}", k * 37 % 2000))
+            ("internet".to_string(), format!("i{}", k * 37 % n))
         } else {
-            (format!("i{}", k * 13 % 2000), format!("i{}", k * 71 % 2000))
+            (format!("i{}", k * 13 % n), format!("i{}", k * 71 % n))
         };
         goals.push(Goal {
             id: format!("f{k}"),
@@ -261,7 +274,7 @@ fn quota_account(c: &mut Criterion) {
             id: format!("e{k}"),
             text: String::new(),
             kind: GoalKind::Exposure {
-                to: format!("i{}", k * 97 % 2000),
+                to: format!("i{}", k * 97 % n),
                 allow_only: vec![AllowRef {
                     protocol: Protocol::Tcp,
                     ports: Ports::Range(443, 443),
@@ -270,6 +283,24 @@ fn quota_account(c: &mut Criterion) {
             },
         });
     }
+    goals
+}
+
+fn peak_memory(what: &str) {
+    if let Ok(s) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM")) {
+            eprintln!(
+                "peak resident memory of the benchmark process after {what}: {}",
+                l.trim_start_matches("VmHWM:").trim()
+            );
+        }
+    }
+}
+
+fn quota_account(c: &mut Criterion) {
+    // Default quotas: 2,000 instances, 500 groups × 60 rules, 5 groups each, 20 ACLs × 20 entries.
+    let acct = account(500, 60, 2000, 5, 20);
+    let goals = goals(2000);
     let mut g = c.benchmark_group("quota account");
     g.sample_size(10);
     g.bench_function(
@@ -277,15 +308,82 @@ fn quota_account(c: &mut Criterion) {
         |b| b.iter(|| black_box(ec2_tutor::scenario::grade::grade(&acct, &[], &goals))),
     );
     g.finish();
-    if let Ok(s) = std::fs::read_to_string("/proc/self/status") {
-        if let Some(l) = s.lines().find(|l| l.starts_with("VmHWM")) {
-            eprintln!(
-                "peak resident memory of the benchmark process: {}",
-                l.trim_start_matches("VmHWM:").trim()
-            );
-        }
-    }
+    peak_memory("the default-quota account");
 }
 
-criterion_group!(benches, decisions, quota_account);
+fn raised_decisions(c: &mut Criterion) {
+    // Raised quotas on one interface: 16 groups × 62 rules (992 ≤ 1,000 rules per interface)
+    // each way, 40-entry ACLs per direction on both subnets.
+    let acct = account_with(16, 62, 2, 16, 2, 40);
+    let comp = Compiled::new(&acct);
+    let spec = FlowSpec {
+        from: resolve_endpoint(&acct, "i0").unwrap(),
+        to: resolve_endpoint(&acct, "i1").unwrap(),
+        protocol: Protocol::Tcp,
+        ports: Ports::Range(443, 443),
+        src_ports: None,
+    };
+    let path = comp.path(&spec).unwrap();
+    let src = u32::from(acct.instances[0].private_ip);
+    let dst = u32::from(acct.instances[1].private_ip);
+    let pkts: Vec<Packet> = (0..64u16)
+        .map(|k| Packet {
+            src: src ^ u32::from(k % 4),
+            dst,
+            proto: 6,
+            sport: 32768 + k * 97,
+            dport: [22, 80, 443, 3306, 5432, 8080, 9000, 9005][(k % 8) as usize],
+        })
+        .collect();
+    let mut g = c.benchmark_group("raised quotas");
+    g.bench_function(
+        "decision (16 groups x 62 rules, 40-entry ACLs), no trace",
+        |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) & 63;
+                black_box(path.decide(black_box(&pkts[i])))
+            })
+        },
+    );
+    g.bench_function(
+        "decision (16 groups x 62 rules, 40-entry ACLs), with trace",
+        |b| {
+            let mut i = 0;
+            b.iter(|| {
+                i = (i + 1) & 63;
+                black_box(path.trace(&comp, black_box(&pkts[i])))
+            })
+        },
+    );
+    g.bench_function("exposure set of one instance (16 groups x 62 rules)", |b| {
+        b.iter(|| {
+            let comp = Compiled::new(&acct);
+            black_box(exposure(&comp, 1))
+        })
+    });
+    g.finish();
+}
+
+fn raised_account(c: &mut Criterion) {
+    // 5,000 instances with 16 groups each, 2,500 groups × 62 rules, 40 ACLs × 40 entries.
+    let acct = account_with(2500, 62, 5000, 16, 40, 40);
+    let goals = goals(5000);
+    let mut g = c.benchmark_group("raised account");
+    g.sample_size(10);
+    g.bench_function(
+        "grade 50 flow + 20 exposure goals (5,000 instances x 16 groups, 2,500 groups x 62 rules)",
+        |b| b.iter(|| black_box(ec2_tutor::scenario::grade::grade(&acct, &[], &goals))),
+    );
+    g.finish();
+    peak_memory("the 5,000-instance account");
+}
+
+criterion_group!(
+    benches,
+    decisions,
+    quota_account,
+    raised_decisions,
+    raised_account
+);
 criterion_main!(benches);

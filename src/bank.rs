@@ -2,7 +2,7 @@
 //! `--bank DIR` on top (a file with the same id overrides).
 
 use crate::quiz::question::{load_questions, Question};
-use crate::scenario::load::{load_scenario, LoadError};
+use crate::scenario::load::{load_scenario, LoadError, MAX_FILE_BYTES};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,6 +61,39 @@ pub fn yaml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// Reads a bank file, refusing one over [`MAX_FILE_BYTES`] without reading it all (a
+/// multi-gigabyte file is turned down as fast as a small one).
+pub fn read_file(path: &Path) -> Result<String, LoadError> {
+    use std::io::Read;
+    let p = path.display().to_string();
+    let too_big = |size: u64| {
+        LoadError::at(
+            &p,
+            0,
+            0,
+            format!("file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| LoadError::io(&p, &e))?;
+    if let Ok(m) = file.metadata() {
+        if m.len() > MAX_FILE_BYTES as u64 {
+            return Err(too_big(m.len()));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadError::io(&p, &e))?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        LoadError::at(&p, line, 0, "the file is not UTF-8 text")
+    })
+}
+
 fn add_scenario(bank: &mut Bank, s: Scenario) {
     let s = Arc::new(s);
     match bank.scenarios.iter().position(|x| x.id == s.id) {
@@ -91,14 +124,27 @@ pub fn load_scenarios(extra: &[PathBuf]) -> Result<Bank, Vec<LoadError>> {
 fn load_parts(extra: &[PathBuf], with_questions: bool) -> Result<Bank, Vec<LoadError>> {
     let mut bank = Bank::default();
     let mut errors = Vec::new();
-    for (path, text) in builtin_scenarios() {
-        match load_scenario(&format!("builtin:{path}"), text, true) {
-            Ok(s) => add_scenario(&mut bank, s),
-            Err(e) => errors.push(e),
+    // The built-in questions load on a second thread while the scenarios load here: start-up
+    // time is the longer of the two, not their sum.
+    let builtin_qs = std::thread::scope(|scope| {
+        let qs = with_questions.then(|| {
+            scope.spawn(|| {
+                builtin_questions()
+                    .iter()
+                    .map(|(path, text)| load_questions(&format!("builtin:{path}"), text))
+                    .collect::<Vec<_>>()
+            })
+        });
+        for (path, text) in builtin_scenarios() {
+            match load_scenario(&format!("builtin:{path}"), text, true) {
+                Ok(s) => add_scenario(&mut bank, s),
+                Err(e) => errors.push(e),
+            }
         }
-    }
-    for (path, text) in builtin_questions().iter().filter(|_| with_questions) {
-        match load_questions(&format!("builtin:{path}"), text) {
+        qs.map(|h| h.join().unwrap_or_default()).unwrap_or_default()
+    });
+    for r in builtin_qs {
+        match r {
             Ok(q) => add_questions(&mut bank, q),
             Err(e) => errors.push(e),
         }
@@ -113,10 +159,10 @@ fn load_parts(extra: &[PathBuf], with_questions: bool) -> Result<Bank, Vec<LoadE
         };
         for f in files {
             let p = f.display().to_string();
-            let text = match std::fs::read_to_string(&f) {
+            let text = match read_file(&f) {
                 Ok(t) => t,
                 Err(e) => {
-                    errors.push(LoadError::io(&p, &e));
+                    errors.push(e);
                     continue;
                 }
             };

@@ -96,6 +96,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Test-only (hidden): writes COUNT progress records as fast as it can — record N is a
+    /// scenario attempt (one transaction), then a quiz answer with its review item (one
+    /// transaction) — and prints `ack N` once both are committed. The durability tests kill it with SIGKILL at a random moment and check
+    /// that every acknowledged record is in the store.
+    #[command(name = "__store-stress", hide = true)]
+    StoreStress {
+        #[arg(long)]
+        count: u64,
+        /// Names the records (`TAG-N`) so that two writers can be told apart.
+        #[arg(long, default_value = "stress")]
+        tag: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -135,6 +147,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Lint { paths }) => lint_paths(paths),
         Some(Command::Progress { format }) => progress(&cli, *format),
         Some(Command::Record { scenario, out, id }) => record(&cli, scenario.as_ref(), out, id),
+        Some(Command::StoreStress { count, tag }) => store_stress(&cli, *count, tag),
         Some(Command::Schema { kind }) => {
             let schema = match kind {
                 SchemaKind::Scenario => schemars::schema_for!(crate::scenario::schema::ScenarioDoc),
@@ -172,6 +185,63 @@ fn open_store(cli: &Cli) -> Option<Store> {
             None
         }
     }
+}
+
+fn store_stress(cli: &Cli, count: u64, tag: &str) -> i32 {
+    use crate::store::{Attempt, QuizAnswer, ReviewItem, StoreError};
+    let mut store = match Store::open(&data_dir(cli)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for n in 0..count {
+        // An attempt folds into a scenario's totals: seven scenarios take turns.
+        let scenario = format!("{tag}-scenario-{}", n % 7);
+        let r = store.record_attempt(
+            &Attempt {
+                scenario,
+                passed: n % 2 == 0,
+                aided: false,
+                hints: 1,
+                seconds: 1,
+            },
+            n as i64,
+        );
+        let r = r.and_then(|()| {
+            store.atomically(|s| {
+                s.record_answer(&QuizAnswer {
+                    question: format!("{tag}-{n}"),
+                    topic: "security-groups".into(),
+                    correct: true,
+                    mode: "practice".into(),
+                    at: n as i64,
+                    seed: Some(n as i64),
+                })?;
+                s.put_review_item(&ReviewItem {
+                    item: format!("{tag}-{n}"),
+                    due: n as i64,
+                    stability: 1.0,
+                    difficulty: 5.0,
+                    reps: 1,
+                    lapses: 0,
+                    state: 1,
+                    last_review: n as i64,
+                })?;
+                Ok::<(), StoreError>(())
+            })
+        });
+        if let Err(e) = r {
+            eprintln!("error: {e}");
+            return 2;
+        }
+        if writeln!(out, "ack {n}").and_then(|()| out.flush()).is_err() {
+            return 0;
+        }
+    }
+    0
 }
 
 fn progress(cli: &Cli, format: Format) -> i32 {
@@ -287,8 +357,8 @@ fn resolve_with_bank(cli: &Cli, name: &str) -> Result<(Arc<Scenario>, Option<Ban
         || name.contains('/')
         || Path::new(name).is_file();
     if looks_like_path {
-        let text = std::fs::read_to_string(name).map_err(|e| {
-            eprintln!("error: {name}: cannot read: {e}");
+        let text = bank::read_file(Path::new(name)).map_err(|e| {
+            eprintln!("{e}");
             2
         })?;
         let s = load_scenario(name, &text, false).map_err(|e| {
@@ -505,7 +575,10 @@ fn list(cli: &Cli, topic: Option<&str>) -> i32 {
         if topic.is_none_or(|t| t == s.topic) {
             println!(
                 "scenario  {:<34} {:<20} {}  {}",
-                s.id, s.topic, s.difficulty, s.title
+                s.id,
+                s.topic,
+                s.difficulty,
+                text::clean(&s.title)
             );
         }
     }
@@ -593,7 +666,7 @@ fn check(cli: &Cli, name: &str, script: Option<&str>, format: Format) -> i32 {
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Format::Text => {
-            print!("{transcript}");
+            print!("{}", text::terminal(&transcript));
             if !transcript.is_empty() {
                 println!();
             }
@@ -699,7 +772,7 @@ fn repl_loop(
 ) -> Session {
     let st = style(cli);
     let mut repl = Repl::new(session, st, now());
-    println!("{}", repl.banner());
+    println!("{}", text::terminal(&repl.banner()));
     // After each line: unmet goals of a `check` become drill items; a pass is recorded and the
     // next scenario suggested.
     let after_step = |repl: &mut Repl, step: &crate::repl::Step, store: &mut Option<&mut Store>| {
@@ -751,7 +824,7 @@ fn repl_loop(
             println!("{}{line}", repl.prompt());
             let step = repl.handle(&line);
             if !step.text.is_empty() {
-                println!("{}", step.text);
+                println!("{}", text::terminal(&step.text));
             }
             after_step(&mut repl, &step, &mut store);
             if step.quit {
@@ -792,7 +865,7 @@ fn repl_loop(
                 let step = repl.handle(&line);
                 *names.borrow_mut() = Names::of(&repl.session);
                 if !step.text.is_empty() {
-                    println!("{}", step.text);
+                    println!("{}", text::terminal(&step.text));
                 }
                 after_step(&mut repl, &step, &mut store);
                 if step.quit {
@@ -839,10 +912,20 @@ fn lint_paths(paths: &[PathBuf]) -> i32 {
     let mut question_ids: Vec<(String, String)> = Vec::new();
     for f in &files {
         let path = f.display().to_string();
-        let text = match std::fs::read_to_string(f) {
+        let text = match bank::read_file(f) {
             Ok(t) => t,
+            // Too big or not text: a problem in the file, reported like the others.
+            Err(e)
+                if e.diagnostics
+                    .iter()
+                    .all(|d| !d.message.starts_with("cannot read")) =>
+            {
+                problems += e.diagnostics.len();
+                eprintln!("{e}");
+                continue;
+            }
             Err(e) => {
-                eprintln!("error: {path}: cannot read: {e}");
+                eprintln!("{e}");
                 return 2;
             }
         };

@@ -213,6 +213,35 @@ impl Store {
         tx.commit().map_err(sq)
     }
 
+    /// Runs `f` as one transaction: everything it writes is committed together or not at all
+    /// (a kill in the middle leaves none of it). `f` may not call [`Store::record_attempt`],
+    /// which opens its own transaction.
+    pub fn atomically<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Store) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(self.sq())?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT").map_err(self.sq())?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(self.sq())
+    }
+
     /// Records an attempt and folds it into the scenario's progress, in one transaction.
     pub fn record_attempt(&mut self, a: &Attempt, now: i64) -> Result<(), StoreError> {
         let path = self.path.clone();

@@ -1,6 +1,7 @@
 //! Question files (SPEC §7): a list of multiple-choice questions, each option with a `why`,
 //! dated with `as_of`. Validated with located diagnostics, every problem in the file at once.
 
+use crate::render::text::{clean, unprintable};
 use crate::scenario::load::{parse_yaml, Diagnostic, LoadError};
 use crate::scenario::TOPICS;
 use crate::suggest;
@@ -115,6 +116,26 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
     let mut ids = HashSet::new();
     let mut out = Vec::new();
     for q in docs {
+        // Ids and names are printed as they are: a control or bidi character is an error.
+        // Free text (prompt, options, whys, explanation) is neutralised below instead.
+        for (what, t) in [
+            ("question id", Some(&q.id)),
+            ("domain", q.domain.as_ref()),
+            ("scenario", q.scenario.as_ref()),
+        ] {
+            let Some(t) = t else { continue };
+            if let Some(c) = unprintable(&t.value) {
+                diag(
+                    &mut d,
+                    t,
+                    format!(
+                        "{what} '{}' contains the control character U+{:04X}; it must be printable",
+                        clean(&t.value),
+                        c as u32
+                    ),
+                );
+            }
+        }
         if !ids.insert(q.id.value.clone()) {
             diag(
                 &mut d,
@@ -219,9 +240,9 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
                         diag(&mut d, &c.text, "this option repeats another");
                     }
                     choices.push(Choice {
-                        text: c.text.value.clone(),
+                        text: clean(&c.text.value),
                         correct: c.correct,
-                        why: c.why.value.clone(),
+                        why: clean(&c.why.value),
                     });
                 }
                 let correct = choices.iter().filter(|c| c.correct).count();
@@ -242,13 +263,13 @@ pub fn load_questions(path: &str, text: &str) -> Result<Vec<Question>, LoadError
             topic: q.topic.value.clone(),
             multiple,
             choose,
-            prompt: q.prompt.value.clone(),
+            prompt: clean(&q.prompt.value),
             choices,
             generator: q.generator.as_ref().map(|g| g.value.clone()),
             explanation: q
                 .explanation
                 .as_ref()
-                .map(|e| e.value.clone())
+                .map(|e| clean(&e.value))
                 .unwrap_or_default(),
             as_of,
             domain: q.domain.as_ref().map(|x| x.value.clone()),

@@ -415,9 +415,11 @@ pub fn run_with(
             Read::Answer(c) => {
                 let right = p.is_right(&c);
                 if mode != Mode::Exam {
+                    // Stored before the feedback is shown: what the learner saw acknowledged
+                    // survives a kill.
+                    record(store, p, right, mode, t)?;
                     io.show(&text::feedback(p, Some(&c), st));
                     io.show("\n");
-                    record(store, p, right, mode, t)?;
                 }
                 answers[i] = Some(c);
             }
@@ -507,16 +509,19 @@ fn record(
     mode: Mode,
     now: i64,
 ) -> Result<(), RunError> {
-    store.record_answer(&QuizAnswer {
-        question: p.id.clone(),
-        topic: p.topic.clone(),
-        correct: right,
-        mode: mode.as_str().into(),
-        at: now,
-        seed: Some(p.seed as i64),
-    })?;
-    schedule::review(store, &p.id, right, now)?;
-    Ok(())
+    // The answer and its review schedule change together or not at all.
+    store.atomically(|store| {
+        store.record_answer(&QuizAnswer {
+            question: p.id.clone(),
+            topic: p.topic.clone(),
+            correct: right,
+            mode: mode.as_str().into(),
+            at: now,
+            seed: Some(p.seed as i64),
+        })?;
+        schedule::review(store, &p.id, right, now)?;
+        Ok(())
+    })
 }
 
 /// After the last exam question (interactive): go back to flagged or unanswered questions.

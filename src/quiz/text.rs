@@ -2,7 +2,7 @@
 //! printed here.
 
 use super::session::{letter, letters, ExamScore, Mode, Presented, PASS_SCORE};
-use crate::render::text::Style;
+use crate::render::text::{clean, Style};
 use std::fmt::Write as _;
 
 /// A question with its lettered options.
@@ -14,9 +14,9 @@ pub fn question(n: usize, total: usize, p: &Presented, st: Style) -> String {
         "{}",
         st.strong(&format!("Question {n}/{total} · {}{tag}", p.topic))
     );
-    let _ = writeln!(s, "{}\n", p.prompt.trim_end());
+    let _ = writeln!(s, "{}\n", clean(p.prompt.trim_end()));
     for (i, o) in p.options.iter().enumerate() {
-        let _ = writeln!(s, "  {}) {}", letter(i), o.text.trim());
+        let _ = writeln!(s, "  {}) {}", letter(i), clean(o.text.trim()));
     }
     if p.choose > 1 {
         let _ = writeln!(s, "(Choose {}.)", p.choose);
@@ -66,8 +66,13 @@ pub fn options_with_whys(p: &Presented, chosen: Option<&[usize]>) -> String {
         } else {
             ""
         };
-        let _ = writeln!(s, "  {mark} {}) {}{picked}", letter(i), o.text.trim());
-        let _ = writeln!(s, "       {}", o.why.trim());
+        let _ = writeln!(
+            s,
+            "  {mark} {}) {}{picked}",
+            letter(i),
+            clean(o.text.trim())
+        );
+        let _ = writeln!(s, "       {}", clean(o.why.trim()));
     }
     s
 }
@@ -75,7 +80,12 @@ pub fn options_with_whys(p: &Presented, chosen: Option<&[usize]>) -> String {
 fn explanation(p: &Presented, st: Style) -> String {
     let mut s = String::new();
     if !p.explanation.trim().is_empty() {
-        let _ = writeln!(s, "{} {}", st.strong("Explanation:"), p.explanation.trim());
+        let _ = writeln!(
+            s,
+            "{} {}",
+            st.strong("Explanation:"),
+            clean(p.explanation.trim())
+        );
     }
     let mut tail = format!("as of {}", p.as_of);
     if let Some(sc) = &p.scenario {
@@ -168,7 +178,7 @@ pub fn exam_report(
         for i in wrong {
             let p = &qs[i];
             let _ = writeln!(s, "\n{}. {} ({})", i + 1, p.id, p.topic);
-            let _ = writeln!(s, "{}\n", p.prompt.trim_end());
+            let _ = writeln!(s, "{}\n", clean(p.prompt.trim_end()));
             s.push_str(&options_with_whys(
                 p,
                 answers.get(i).and_then(|a| a.as_deref()),
@@ -192,7 +202,7 @@ pub fn review_entry(n: usize, total: usize, p: &Presented, st: Style) -> String 
             p.correct_letters()
         ))
     );
-    let _ = writeln!(s, "{}\n", p.prompt.trim_end());
+    let _ = writeln!(s, "{}\n", clean(p.prompt.trim_end()));
     s.push_str(&options_with_whys(p, None));
     s.push_str(&explanation(p, st));
     s

@@ -56,6 +56,23 @@ impl Style {
 /// Untrusted text from a bank, made safe to print: terminal control sequences (ESC …), other
 /// control characters (but newline and tab) and bidirectional overrides are removed.
 pub fn clean(s: &str) -> String {
+    filter(s, false)
+}
+
+/// A whole screenful about to be printed, made safe: as [`clean`], but the colour sequences
+/// (`ESC [ digits;… m`, what [`Style`] writes) are kept. The last line of defence for text
+/// that mixes our colours with names a script created (`check` runs untrusted scripts).
+pub fn terminal(s: &str) -> String {
+    filter(s, true)
+}
+
+fn filter(s: &str, keep_sgr: bool) -> String {
+    if !s
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' || is_bidi(c))
+    {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -65,10 +82,19 @@ pub fn clean(s: &str) -> String {
                 match chars.peek() {
                     Some('[') => {
                         chars.next();
+                        let mut params = String::new();
                         for d in chars.by_ref() {
                             if ('\u{40}'..='\u{7e}').contains(&d) {
+                                let sgr = d == 'm'
+                                    && params.chars().all(|p| p.is_ascii_digit() || p == ';');
+                                if keep_sgr && sgr {
+                                    out.push_str("\u{1b}[");
+                                    out.push_str(&params);
+                                    out.push('m');
+                                }
                                 break;
                             }
+                            params.push(d);
                         }
                     }
                     Some(']') => {
@@ -86,15 +112,22 @@ pub fn clean(s: &str) -> String {
             }
             '\n' | '\t' => out.push(c),
             c if c.is_control() => {}
-            '\u{202a}'..='\u{202e}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{200e}'
-            | '\u{200f}'
-            | '\u{061c}' => {}
+            c if is_bidi(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// The first character [`clean`] would remove: a control character (but newline and tab) or a
+/// bidirectional formatting character.
+pub fn unprintable(s: &str) -> Option<char> {
+    s.chars()
+        .find(|&c| (c.is_control() && c != '\n' && c != '\t') || is_bidi(c))
+}
+
+fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 fn verdict_word(v: Verdict, st: Style) -> String {
@@ -233,8 +266,8 @@ pub fn goals(goals: &[GoalView], st: Style) -> String {
             out,
             "{mark} {}  {}\n    {}",
             st.strong(&g.id),
-            g.text,
-            st.dim(&g.detail)
+            clean(&g.text),
+            st.dim(&clean(&g.detail))
         );
     }
     out.trim_end().to_string()
@@ -315,7 +348,11 @@ pub fn render(o: &Output, st: Style, now: u64) -> String {
             number,
             total,
             text,
-        } => format!("{} {}", st.strong(&format!("Hint {number}/{total}:")), text),
+        } => format!(
+            "{} {}",
+            st.strong(&format!("Hint {number}/{total}:")),
+            clean(text)
+        ),
         Output::Connected(k) => format!("opened {}", connection(k, now)),
         Output::Connections(list) => {
             if list.is_empty() {

@@ -7,6 +7,7 @@ use super::*;
 use crate::model::ids;
 use crate::model::*;
 use crate::net::types::{parse_cidr, Os, Ports, Protocol};
+use crate::render::text::clean;
 use crate::suggest;
 use ipnet::{IpNet, Ipv4Net};
 use serde_saphyr::{Location, Spanned};
@@ -14,8 +15,12 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::net::Ipv4Addr;
 
-/// Largest scenario file read (bytes).
+/// Largest scenario or question file read (bytes).
 pub const MAX_FILE_BYTES: usize = 1 << 20;
+/// Longest name or id (AWS's own limit for names and descriptions).
+pub const MAX_NAME_CHARS: usize = 255;
+/// Longest scenario title (it is one line of `list` and the home screen).
+pub const MAX_TITLE_CHARS: usize = 120;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -37,14 +42,12 @@ impl fmt::Display for LoadError {
             if i > 0 {
                 writeln!(f)?;
             }
+            // Messages quote the file's own text: neutralised before they reach a terminal.
+            let (path, message) = (clean(&self.path), clean(&d.message));
             if d.line > 0 {
-                write!(
-                    f,
-                    "error: {}:{}:{}: {}",
-                    self.path, d.line, d.col, d.message
-                )?;
+                write!(f, "error: {path}:{}:{}: {message}", d.line, d.col)?;
             } else {
-                write!(f, "error: {}: {}", self.path, d.message)?;
+                write!(f, "error: {path}: {message}")?;
             }
         }
         Ok(())
@@ -87,8 +90,33 @@ pub fn yaml_options() -> serde_saphyr::Options {
         b.max_aliases = 1_000;
         b.max_depth = 64;
         b.max_nodes = 200_000;
+        // Counting what aliases expand to: a 1 MiB string aliased a thousand times stops here.
+        b.max_total_scalar_bytes = 4 << 20;
     }
     o
+}
+
+/// The parser's budget breaches (`budget breached: Nodes { nodes: 200001 }`) in words.
+fn budget_message(msg: &str) -> Option<String> {
+    let breach = msg.strip_prefix("budget breached: ")?;
+    let what = breach.split([' ', '{']).next().unwrap_or(breach);
+    let o = yaml_options();
+    let b = o.budget.unwrap_or_default();
+    Some(
+        match what {
+            "Nodes" => format!(
+                "the file has more than {} YAML nodes, counting what its aliases expand to",
+                b.max_nodes
+            ),
+            "Aliases" => format!("the file uses more than {} aliases", b.max_aliases),
+            "Depth" => format!("the file nests more than {} levels deep", b.max_depth),
+            "ScalarBytes" => format!(
+                "the file has more than {} bytes of text, counting what its aliases expand to",
+                b.max_total_scalar_bytes
+            ),
+            _ => format!("the file is too costly to load safely ({breach})"),
+        } + " (a limit that keeps hostile files cheap)",
+    )
 }
 
 /// Parses YAML into `T`, turning a syntax or schema error into a located diagnostic.
@@ -118,6 +146,12 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Res
         if let Some(i) = msg.rfind(" at line ") {
             msg.truncate(i);
         }
+        let msg = budget_message(&msg).unwrap_or(msg);
+        let msg = if msg.starts_with("recursion limit exceeded") {
+            "the file nests too deep for the YAML parser (recursion limit exceeded; the depth limit is 64)".to_string()
+        } else {
+            msg
+        };
         LoadError {
             path: path.into(),
             diagnostics: vec![Diagnostic {
@@ -472,6 +506,30 @@ impl Builder {
         if t.value.trim().is_empty() {
             self.err(loc(t), format!("{kind} name must not be empty"));
         }
+        self.printable(t, kind);
+    }
+
+    /// Names and ids are printed in traces, tables and errors: a control character or a
+    /// bidirectional override in one is an error (free text is neutralised instead).
+    fn printable(&mut self, t: &Text, kind: &str) {
+        let n = t.value.chars().count();
+        if n > MAX_NAME_CHARS {
+            self.err(
+                loc(t),
+                format!("{kind} name is {n} characters long; the limit is {MAX_NAME_CHARS}"),
+            );
+            return;
+        }
+        if let Some(c) = crate::render::text::unprintable(&t.value) {
+            self.err(
+                loc(t),
+                format!(
+                    "{kind} '{}' contains the control character U+{:04X}; names must be printable",
+                    crate::render::text::clean(&t.value),
+                    c as u32
+                ),
+            );
+        }
     }
 
     fn vpc_ref(&mut self, t: &Text) -> Option<usize> {
@@ -554,6 +612,13 @@ impl Builder {
         if doc.title.value.trim().is_empty() {
             self.err(loc(&doc.title), "title must not be empty");
         }
+        let n = doc.title.value.chars().count();
+        if n > MAX_TITLE_CHARS {
+            self.err(
+                loc(&doc.title),
+                format!("the title is {n} characters long; the limit is {MAX_TITLE_CHARS}"),
+            );
+        }
         self.world(&doc.world);
         let connections = self.connections(&doc.world.connections);
         let goals = self.goals(&doc.goals, &connections);
@@ -573,20 +638,21 @@ impl Builder {
         }
         Scenario {
             id,
-            title: doc.title.value,
+            // Free text from the file reaches the terminal: neutralised here, at the edge.
+            title: clean(&doc.title.value),
             topic: doc.topic.value,
             difficulty: doc.difficulty.value.clamp(1, 5) as u8,
-            brief: doc.brief.value,
+            brief: clean(&doc.brief.value),
             account: std::mem::take(&mut self.acct),
             connections,
             goals,
-            hints: doc.hints.into_iter().map(|h| h.value).collect(),
+            hints: doc.hints.iter().map(|h| clean(&h.value)).collect(),
             solution: doc
                 .solution
                 .into_iter()
                 .map(|s| (s.referenced.line() as usize, s.value))
                 .collect(),
-            debrief: doc.debrief.map(|d| d.value),
+            debrief: doc.debrief.map(|d| clean(&d.value)),
             source: path.to_string(),
             variants: 1,
             variant: 0,
@@ -975,7 +1041,7 @@ impl Builder {
                 description: g
                     .description
                     .as_ref()
-                    .map(|d| d.value.clone())
+                    .map(|d| clean(&d.value))
                     .unwrap_or_else(|| g.name.value.clone()),
                 vpc_id: vpc_id.clone(),
                 ingress: vec![],
@@ -1010,7 +1076,7 @@ impl Builder {
                         "a security group description is at most 255 characters",
                     );
                 }
-                self.acct.security_groups[gi].description = d.value.clone();
+                self.acct.security_groups[gi].description = clean(&d.value);
             }
         }
     }
@@ -1057,7 +1123,7 @@ impl Builder {
                 protocol,
                 ports,
                 peer,
-                description: r.description.as_ref().map(|d| d.value.clone()),
+                description: r.description.as_ref().map(|d| clean(&d.value)),
             };
             if out.iter().any(|o| o.same_permission(&rule)) {
                 self.err(loc(&r.protocol), "this rule repeats an earlier rule of the same group (AWS: InvalidPermission.Duplicate)");
@@ -1506,6 +1572,7 @@ impl Builder {
         let mut rsa_pool =
             (ids::derived("key", &self.scenario_id, "").len()) % crate::keys::FIXED_RSA.len();
         for k in &w.key_pairs {
+            self.printable(&k.name, "key pair");
             if !names.insert(k.name.value.clone()) {
                 self.err(
                     loc(&k.name),
@@ -1665,6 +1732,7 @@ impl Builder {
         let iam = &w.iam;
         let mut policy_names = HashSet::new();
         for p in &iam.policies {
+            self.printable(&p.name, "policy");
             if !policy_names.insert(p.name.value.clone()) {
                 self.err(
                     loc(&p.name),
@@ -1687,6 +1755,7 @@ impl Builder {
         }
         let mut role_names = HashSet::new();
         for r in &iam.roles {
+            self.printable(&r.name, "role");
             if !role_names.insert(r.name.value.clone()) {
                 self.err(
                     loc(&r.name),
@@ -1711,6 +1780,7 @@ impl Builder {
         }
         let mut profile_names = HashSet::new();
         for p in &iam.instance_profiles {
+            self.printable(&p.name, "instance profile");
             if !profile_names.insert(p.name.value.clone()) {
                 self.err(
                     loc(&p.name),
@@ -1763,6 +1833,7 @@ impl Builder {
     fn connections(&mut self, conns: &[ConnectionDoc]) -> Vec<ConnectionSpec> {
         let mut out: Vec<ConnectionSpec> = Vec::new();
         for c in conns {
+            self.printable(&c.id, "connection");
             if out.iter().any(|o| o.id == c.id.value) {
                 self.err(
                     loc(&c.id),
@@ -1807,6 +1878,7 @@ impl Builder {
     fn goals(&mut self, goals: &[GoalDoc], conns: &[ConnectionSpec]) -> Vec<Goal> {
         let mut out: Vec<Goal> = Vec::new();
         for g in goals {
+            self.printable(&g.id, "goal");
             if out.iter().any(|o| o.id == g.id.value) {
                 self.err(
                     loc(&g.id),
@@ -2075,7 +2147,7 @@ impl Builder {
             };
             out.push(Goal {
                 id: g.id.value.clone(),
-                text: g.text.value.clone(),
+                text: clean(&g.text.value),
                 kind,
             });
         }
