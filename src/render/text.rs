@@ -67,10 +67,7 @@ pub fn terminal(s: &str) -> String {
 }
 
 fn filter(s: &str, keep_sgr: bool) -> String {
-    if !s
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t' || is_bidi(c))
-    {
+    if unprintable(s).is_none() {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
