@@ -328,6 +328,52 @@ impl<'c> Compiled<'c> {
         })
     }
 
+    /// Leaving A: its groups out, then its subnet's ACL out when the traffic leaves the subnet.
+    fn depart(&self, sa: &Side<'c>, to: AddrRef, crosses: bool, stages: &mut Vec<Stage>) {
+        stages.push(self.group_stage(sa, true, to, PortRef::Dst, false));
+        if crosses {
+            stages.push(self.acl_stage(sa.subnet, true, to, PortRef::Dst, false));
+        }
+    }
+
+    /// Arriving at B from `from` (the address B sees, `seen` for tracking): B's subnet ACL in
+    /// when crossing, B's groups in, connection tracking, then the reply leaving B's subnet.
+    /// Returns whether B tracks the flow.
+    #[allow(clippy::too_many_arguments)]
+    fn arrive(
+        &self,
+        sb: &Side<'c>,
+        from: AddrRef,
+        seen: u32,
+        crosses: bool,
+        protocol: Protocol,
+        dports: &PortSet,
+        via_nat: bool,
+        stages: &mut Vec<Stage>,
+    ) -> bool {
+        if crosses {
+            stages.push(self.acl_stage(sb.subnet, false, from, PortRef::Dst, false));
+        }
+        stages.push(self.group_stage(sb, false, from, PortRef::Dst, false));
+        let (tracked, reason) = self.tracked_at(sb, seen, protocol, dports, via_nat);
+        stages.push(fixed(
+            Component::ConnectionTracking,
+            &sb.inst.eni_id,
+            None,
+            true,
+            reason,
+        ));
+        if crosses {
+            stages.push(self.acl_stage(sb.subnet, true, from, PortRef::Src, true));
+        }
+        tracked
+    }
+
+    /// The reply entering A's subnet from `from`.
+    fn reply_home(&self, sa: &Side<'c>, from: AddrRef, stages: &mut Vec<Stage>) {
+        stages.push(self.acl_stage(sa.subnet, false, from, PortRef::Src, true));
+    }
+
     /// Routing out of a subnet towards the internet. Returns the stages and the address the
     /// traffic leaves with, or None when it cannot leave.
     fn route_out(&self, s: &Side<'c>, stages: &mut Vec<Stage>) -> Option<Ipv4Addr> {
@@ -528,23 +574,8 @@ impl<'c> Compiled<'c> {
                     let (pa, pb) = (v4(sa.inst.private_ip), v4(sb.inst.private_ip));
                     src_set = V4Set::single(pa);
                     dst_set = V4Set::single(pb);
-                    stages.push(self.group_stage(
-                        &sa,
-                        true,
-                        AddrRef::Fixed(pb),
-                        PortRef::Dst,
-                        false,
-                    ));
                     let cross = sa.subnet.id != sb.subnet.id;
-                    if cross {
-                        stages.push(self.acl_stage(
-                            sa.subnet,
-                            true,
-                            AddrRef::Fixed(pb),
-                            PortRef::Dst,
-                            false,
-                        ));
-                    }
+                    self.depart(&sa, AddrRef::Fixed(pb), cross, &mut stages);
                     let vpc = acct
                         .vpc(&sa.inst.vpc_id)
                         .map(|v| v.cidr.to_string())
@@ -554,109 +585,40 @@ impl<'c> Compiled<'c> {
                     } else {
                         format!("same subnet {}: delivered directly; network ACLs apply only where traffic crosses a subnet boundary", sa.subnet.id)
                     }));
-                    if cross {
-                        stages.push(self.acl_stage(
-                            sb.subnet,
-                            false,
-                            AddrRef::Fixed(pa),
-                            PortRef::Dst,
-                            false,
-                        ));
-                    }
-                    stages.push(self.group_stage(
+                    tracked = Some(self.arrive(
                         &sb,
-                        false,
                         AddrRef::Fixed(pa),
-                        PortRef::Dst,
+                        pa,
+                        cross,
+                        spec.protocol,
+                        &dports,
                         false,
-                    ));
-                    let t = self.tracked_at(&sb, pa, spec.protocol, &dports, false);
-                    tracked = Some(t.0);
-                    stages.push(fixed(
-                        Component::ConnectionTracking,
-                        &sb.inst.eni_id,
-                        None,
-                        true,
-                        t.1,
+                        &mut stages,
                     ));
                     if cross {
-                        stages.push(self.acl_stage(
-                            sb.subnet,
-                            true,
-                            AddrRef::Fixed(pa),
-                            PortRef::Src,
-                            true,
-                        ));
-                        stages.push(self.acl_stage(
-                            sa.subnet,
-                            false,
-                            AddrRef::Fixed(pb),
-                            PortRef::Src,
-                            true,
-                        ));
+                        self.reply_home(&sa, AddrRef::Fixed(pb), &mut stages);
                     }
                 } else {
                     // Through the internet: out of A's VPC, in to B's public address.
-                    let pb_pub = sb.inst.public_ip;
-                    let dst = pb_pub.map(v4).unwrap_or(0);
-                    stages.push(self.group_stage(
-                        &sa,
-                        true,
-                        AddrRef::Fixed(dst),
-                        PortRef::Dst,
-                        false,
-                    ));
-                    stages.push(self.acl_stage(
-                        sa.subnet,
-                        true,
-                        AddrRef::Fixed(dst),
-                        PortRef::Dst,
-                        false,
-                    ));
+                    let dst = sb.inst.public_ip.map(v4).unwrap_or(0);
+                    self.depart(&sa, AddrRef::Fixed(dst), true, &mut stages);
                     let out = self.route_out(&sa, &mut stages);
-                    let inn = self.route_in(&sb, &mut stages);
+                    self.route_in(&sb, &mut stages);
                     let src = out.map(v4).unwrap_or(0);
                     src_set = V4Set::single(src);
                     dst_set = V4Set::single(dst);
-                    stages.push(self.acl_stage(
-                        sb.subnet,
-                        false,
-                        AddrRef::Fixed(src),
-                        PortRef::Dst,
-                        false,
-                    ));
-                    stages.push(self.group_stage(
-                        &sb,
-                        false,
-                        AddrRef::Fixed(src),
-                        PortRef::Dst,
-                        false,
-                    ));
                     let nat = sa.subnet.route_internet == InternetRoute::Nat;
-                    let t = self.tracked_at(&sb, src, spec.protocol, &dports, nat);
-                    tracked = Some(t.0);
-                    stages.push(fixed(
-                        Component::ConnectionTracking,
-                        &sb.inst.eni_id,
-                        None,
-                        true,
-                        t.1,
-                    ));
-                    stages.push(self.acl_stage(
-                        sb.subnet,
-                        true,
+                    tracked = Some(self.arrive(
+                        &sb,
                         AddrRef::Fixed(src),
-                        PortRef::Src,
+                        src,
                         true,
+                        spec.protocol,
+                        &dports,
+                        nat,
+                        &mut stages,
                     ));
-                    stages.push(self.acl_stage(
-                        sa.subnet,
-                        false,
-                        AddrRef::Fixed(dst),
-                        PortRef::Src,
-                        true,
-                    ));
-                    let _ = (out, inn);
+                    self.reply_home(&sa, AddrRef::Fixed(dst), &mut stages);
                 }
             }
             (Endpoint::Outside { addrs, .. }, Endpoint::Instance { index: b, .. }) => {
@@ -678,19 +640,17 @@ impl<'c> Compiled<'c> {
                 src_set = addrs.v4.clone();
                 dst_set = V4Set::single(sb.inst.public_ip.map(v4).unwrap_or(0));
                 self.route_in(&sb, &mut stages);
-                stages.push(self.acl_stage(sb.subnet, false, AddrRef::Remote, PortRef::Dst, false));
-                stages.push(self.group_stage(&sb, false, AddrRef::Remote, PortRef::Dst, false));
                 let rep = src_set.first().unwrap_or(0);
-                let t = self.tracked_at(&sb, rep, spec.protocol, &dports, false);
-                tracked = Some(t.0);
-                stages.push(fixed(
-                    Component::ConnectionTracking,
-                    &sb.inst.eni_id,
-                    None,
+                tracked = Some(self.arrive(
+                    &sb,
+                    AddrRef::Remote,
+                    rep,
                     true,
-                    t.1,
+                    spec.protocol,
+                    &dports,
+                    false,
+                    &mut stages,
                 ));
-                stages.push(self.acl_stage(sb.subnet, true, AddrRef::Remote, PortRef::Src, true));
             }
             (Endpoint::Instance { index: a, .. }, Endpoint::Outside { addrs, .. }) => {
                 let sa = self.side(*a)?;
@@ -709,8 +669,7 @@ impl<'c> Compiled<'c> {
                 }
                 remote_is_src = false;
                 dst_set = addrs.v4.clone();
-                stages.push(self.group_stage(&sa, true, AddrRef::Remote, PortRef::Dst, false));
-                stages.push(self.acl_stage(sa.subnet, true, AddrRef::Remote, PortRef::Dst, false));
+                self.depart(&sa, AddrRef::Remote, true, &mut stages);
                 let out = self.route_out(&sa, &mut stages);
                 src_set = V4Set::single(out.map(v4).unwrap_or(v4(sa.inst.private_ip)));
                 let nat = sa.subnet.route_internet == InternetRoute::Nat;
@@ -726,7 +685,7 @@ impl<'c> Compiled<'c> {
                     true,
                     reason,
                 ));
-                stages.push(self.acl_stage(sa.subnet, false, AddrRef::Remote, PortRef::Src, true));
+                self.reply_home(&sa, AddrRef::Remote, &mut stages);
             }
         }
         if !needs_reply {
