@@ -34,6 +34,14 @@ pub enum StoreError {
     },
 }
 
+/// SQLite said another connection holds the lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// A learner's standing in one scenario.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ScenarioProgress {
@@ -159,6 +167,22 @@ impl Store {
             path: dir.display().to_string(),
             source: e,
         })?;
+        // Two processes opening a new store at once race to switch it to WAL and create the
+        // tables; SQLite may answer BUSY there without waiting (the busy handler does not
+        // cover every lock upgrade), so the setup is retried for a while.
+        let mut tries = 0;
+        loop {
+            match Self::open_once(dir) {
+                Err(StoreError::Sqlite { source, .. }) if is_busy(&source) && tries < 200 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(dir: &Path) -> Result<Store, StoreError> {
         let file = dir.join("progress.sqlite3");
         let path = file.display().to_string();
         let sq = |e| StoreError::Sqlite {
