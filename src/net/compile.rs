@@ -78,6 +78,18 @@ impl<'a> Compiled<'a> {
         }
     }
 
+    /// Whether one address is among those a rule's peer stands for (no set is built).
+    pub fn peer_contains(&self, peer: &Peer, addr: u32) -> bool {
+        match peer {
+            Peer::Cidr(IpNet::V4(n)) => n.contains(&Ipv4Addr::from(addr)),
+            Peer::Cidr(IpNet::V6(_)) | Peer::PrefixList(_) => false,
+            Peer::Group(g) => self
+                .members
+                .get(g.as_str())
+                .is_some_and(|m| m.contains(addr)),
+        }
+    }
+
     fn rules_region(&self, rules: &[SgRule]) -> V4Region {
         let boxes: Vec<(V4Set, ServiceSet)> = rules
             .iter()

@@ -780,13 +780,17 @@ impl<'c> Compiled<'c> {
     ) -> Option<&'n AclEntry> {
         let mut entries: Vec<&AclEntry> = acl.direction(egress).collect();
         entries.sort_by_key(|e| e.rule_number);
-        entries.into_iter().find(|e| {
-            let IpNet::V4(n) = e.cidr else { return false };
-            n.contains(&Ipv4Addr::from(addr))
-                && super::types::service_set(e.protocol, e.ports)
-                    .contains((proto as u32) << 16 | port as u32)
-        })
+        entries
+            .into_iter()
+            .find(|e| acl_entry_matches(e, addr, proto, port))
     }
+}
+
+/// Whether an ACL entry matches one packet (its CIDR holds `addr`, its protocol and ports
+/// cover the packet's); IPv6 entries never match our IPv4 packets.
+pub(crate) fn acl_entry_matches(e: &AclEntry, addr: u32, proto: u8, port: u16) -> bool {
+    let IpNet::V4(n) = e.cidr else { return false };
+    n.contains(&Ipv4Addr::from(addr)) && super::types::covers(e.protocol, e.ports, proto, port)
 }
 
 fn running(s: &Side<'_>, stages: &mut Vec<Stage>) {
@@ -810,8 +814,7 @@ fn covers_everyone(r: &SgRule) -> bool {
 }
 
 pub(crate) fn rule_matches(c: &Compiled<'_>, r: &SgRule, addr: u32, proto: u8, port: u16) -> bool {
-    super::types::service_set(r.protocol, r.ports).contains((proto as u32) << 16 | port as u32)
-        && c.peer_addrs(&r.peer).contains(addr)
+    super::types::covers(r.protocol, r.ports, proto, port) && c.peer_contains(&r.peer, addr)
 }
 
 pub fn peer_text(p: &Peer) -> String {

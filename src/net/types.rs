@@ -315,6 +315,22 @@ pub fn service_set(protocol: Protocol, ports: Ports) -> ServiceSet {
     }
 }
 
+/// Whether one packet (protocol number, port — ICMP `type << 8 | code`) is inside what
+/// `service_set(protocol, ports)` covers, without building the set.
+pub fn covers(protocol: Protocol, ports: Ports, proto: u8, port: u16) -> bool {
+    match protocol.number() {
+        None => true,
+        Some(n) if n != proto => false,
+        Some(_) if !(protocol.has_ports() || protocol.is_icmp()) => true,
+        Some(_) => match ports {
+            Ports::All | Ports::Icmp(None, _) => true,
+            Ports::Range(a, b) => (a..=b).contains(&port),
+            Ports::Icmp(Some(t), None) => port >> 8 == t as u16,
+            Ports::Icmp(Some(t), Some(c)) => port == (t as u16) << 8 | c as u16,
+        },
+    }
+}
+
 /// The port set of protocol `proto` inside a service set.
 pub fn ports_of(services: &ServiceSet, proto: u8) -> PortSet {
     let base = (proto as u32) << 16;
@@ -516,6 +532,40 @@ mod tests {
         assert!(Ports::parse(Protocol::Icmp, Some("-1/0")).is_err());
         assert!(Ports::from_api(Protocol::Icmp, -1, 0).is_err());
         assert_eq!(Ports::from_api(Protocol::Icmp, -1, -1).unwrap(), Ports::All);
+    }
+
+    #[test]
+    fn covers_agrees_with_service_set() {
+        let protos = [
+            Protocol::Tcp,
+            Protocol::Udp,
+            Protocol::Icmp,
+            Protocol::Icmpv6,
+            Protocol::All,
+            Protocol::Number(47),
+        ];
+        let ports = [
+            Ports::All,
+            Ports::Range(22, 22),
+            Ports::Range(1024, 65535),
+            Ports::Icmp(Some(8), None),
+            Ports::Icmp(Some(8), Some(0)),
+            Ports::Icmp(None, None),
+        ];
+        for p in protos {
+            for q in ports {
+                let set = service_set(p, q);
+                for proto in [1u8, 6, 17, 47, 58] {
+                    for port in [0u16, 22, 23, 1024, 2048, 2049, 65535] {
+                        assert_eq!(
+                            covers(p, q, proto, port),
+                            set.contains((proto as u32) << 16 | port as u32),
+                            "{p:?} {q:?} {proto} {port}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

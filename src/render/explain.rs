@@ -4,9 +4,10 @@
 use crate::model::{Account, RuleAction};
 use crate::net::compile::Compiled;
 use crate::net::flow::{
-    fmt_port, peer_text, rule_matches, service_text, Component, FlowResult, HopVerdict,
+    acl_entry_matches, fmt_port, peer_text, rule_matches, service_text, Component, FlowResult,
+    HopVerdict,
 };
-use crate::net::types::{service_set, Protocol};
+use crate::net::types::Protocol;
 use crate::session::{Explain, ExplainHop, ExplainRule};
 use ipnet::IpNet;
 use std::net::Ipv4Addr;
@@ -72,10 +73,10 @@ pub fn explain(acct: &Account, subject: &str, r: &FlowResult) -> Explain {
                     let mut entries: Vec<_> = nacl.direction(egress).collect();
                     entries.sort_by_key(|e| e.rule_number);
                     for e in entries {
-                        let IpNet::V4(n) = e.cidr else { continue };
-                        let matched = n.contains(&Ipv4Addr::from(addr))
-                            && service_set(e.protocol, e.ports)
-                                .contains((proto as u32) << 16 | port as u32);
+                        if !matches!(e.cidr, IpNet::V4(_)) {
+                            continue;
+                        }
+                        let matched = acl_entry_matches(e, addr, proto, port);
                         // First match wins: entries after the deciding one are never looked at.
                         let unreached = decider.is_some_and(|d| e.rule_number > d);
                         rules.push(ExplainRule {
