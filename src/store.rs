@@ -298,13 +298,23 @@ impl Store {
         tx.commit().map_err(sq)
     }
 
+    /// Every row of a query, mapped.
+    fn query_all<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut st = self.conn.prepare(sql).map_err(self.sq())?;
+        let rows = st.query_map(params, row).map_err(self.sq())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sq())
+    }
+
     pub fn scenario_progress(&self) -> Result<Vec<ScenarioProgress>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT scenario, attempts, passes, unaided_passes, hints_used, seconds, last_at FROM scenario_progress ORDER BY scenario")
-            .map_err(self.sq())?;
-        let rows = st
-            .query_map([], |r| {
+        self.query_all(
+            "SELECT scenario, attempts, passes, unaided_passes, hints_used, seconds, last_at FROM scenario_progress ORDER BY scenario",
+            [],
+            |r| {
                 Ok(ScenarioProgress {
                     scenario: r.get(0)?,
                     attempts: r.get(1)?,
@@ -314,9 +324,8 @@ impl Store {
                     seconds: r.get(5)?,
                     last_at: r.get(6)?,
                 })
-            })
-            .map_err(self.sq())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.sq())
+            },
+        )
     }
 
     pub fn record_answer(&mut self, a: &QuizAnswer) -> Result<(), StoreError> {
@@ -330,14 +339,10 @@ impl Store {
     }
 
     pub fn answers(&self) -> Result<Vec<QuizAnswer>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare(
-                "SELECT question, topic, correct, mode, at, seed FROM quiz_answers ORDER BY id",
-            )
-            .map_err(self.sq())?;
-        let rows = st
-            .query_map([], |r| {
+        self.query_all(
+            "SELECT question, topic, correct, mode, at, seed FROM quiz_answers ORDER BY id",
+            [],
+            |r| {
                 Ok(QuizAnswer {
                     question: r.get(0)?,
                     topic: r.get(1)?,
@@ -346,9 +351,8 @@ impl Store {
                     at: r.get(4)?,
                     seed: r.get(5)?,
                 })
-            })
-            .map_err(self.sq())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.sq())
+            },
+        )
     }
 
     fn review_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewItem> {
@@ -391,14 +395,11 @@ impl Store {
 
     /// Items due at or before `now`, earliest first.
     pub fn due_items(&self, now: i64) -> Result<Vec<ReviewItem>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT item, due, stability, difficulty, reps, lapses, state, last_review FROM review WHERE due <= ?1 ORDER BY due, item")
-            .map_err(self.sq())?;
-        let rows = st
-            .query_map(params![now], Self::review_row)
-            .map_err(self.sq())?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(self.sq())
+        self.query_all(
+            "SELECT item, due, stability, difficulty, reps, lapses, state, last_review FROM review WHERE due <= ?1 ORDER BY due, item",
+            params![now],
+            Self::review_row,
+        )
     }
 }
 
